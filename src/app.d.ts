@@ -1,0 +1,5 @@
+// Ambient types for SvelteKit.
+declare global {
+  namespace App {}
+}
+export {};
