@@ -179,6 +179,42 @@ function choleskyInverse(l: Float64Array, p: number, skip: Uint8Array): Float64A
 }
 
 /**
+ * Lower triangle of XᵀWX and the score Xᵀ(y − μ) at linear predictor `eta`, from the sparse rows.
+ * A top-level function with typed-array arguments so the engine compiles one tight loop.
+ */
+function accumulateSystem(
+  n: number,
+  p: number,
+  width: number,
+  cols: Int32Array,
+  vals: Float64Array,
+  nnz: Uint8Array,
+  eta: Float64Array,
+  y: Float64Array,
+  hess: Float64Array,
+  grad: Float64Array
+): void {
+  hess.fill(0);
+  grad.fill(0);
+  for (let k = 0; k < n; k++) {
+    const mu = 1 / (1 + Math.exp(-eta[k]));
+    const w = mu * (1 - mu);
+    const r = y[k] - mu;
+    const o = k * width;
+    const end = o + nnz[k];
+    for (let m = o; m < end; m++) {
+      const a = cols[m];
+      const xa = vals[m];
+      grad[a] += xa * r;
+      const wxa = w * xa;
+      const row = a * p;
+      // Columns increase within a row, so cols[q] ≤ a: the lower triangle.
+      for (let q = o; q <= m; q++) hess[row + cols[q]] += wxa * vals[q];
+    }
+  }
+}
+
+/**
  * Fits P(y = positive | x) = 1 / (1 + exp(−xᵀβ)) by maximum likelihood.
  *
  * Algorithm: Newton–Raphson, which for the canonical logit link is exactly iteratively reweighted least
@@ -208,87 +244,125 @@ export function fitLogisticRegression(rows: readonly Record<string, unknown>[], 
   if (!(l2 >= 0)) throw new RangeError('penalty.l2 must be ≥ 0');
   const forcedCategorical = new Set(options.categorical ?? []);
 
-  // Decide each feature's kind from all rows (before dropping), so that a model's design does not
-  // depend on which rows happen to be complete.
-  const kinds = features.map((name) => {
-    if (forcedCategorical.has(name)) return 'categorical' as const;
-    for (const row of rows) {
-      const v = row[name];
-      if (!isBlank(v) && Number.isNaN(toNumber(v))) return 'categorical' as const;
+  // Parse every cell once, deciding each feature's kind from all rows (before dropping) so that a
+  // model's design does not depend on which rows happen to be complete.
+  const nRows = rows.length;
+  const numericValues: (Float64Array | null)[] = features.map((name) => {
+    if (forcedCategorical.has(name)) return null;
+    const values = new Float64Array(nRows);
+    for (let i = 0; i < nRows; i++) {
+      const v = rows[i][name];
+      if (isBlank(v)) {
+        values[i] = NaN;
+        continue;
+      }
+      const num = toNumber(v);
+      if (Number.isNaN(num)) return null;
+      values[i] = num;
     }
-    return 'numeric' as const;
+    return values;
   });
+  // Categorical cells are read once too (dynamic property reads dominate on wide CSV rows).
+  const levelValues: (string | null)[][] = features.map((name, f) =>
+    numericValues[f] ? [] : rows.map((row) => (isBlank(row[name]) ? null : levelKey(row[name])))
+  );
+  const targetValues = rows.map((row) => row[target]);
 
-  const positive = options.positive ?? inferPositive(rows.map((r) => r[target]));
+  const positive = options.positive ?? inferPositive(targetValues);
 
   // Complete cases only.
-  const used: Record<string, unknown>[] = [];
-  for (const row of rows) {
-    if (isBlank(row[target])) continue;
+  const used: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    if (isBlank(targetValues[i])) continue;
     let ok = true;
     for (let f = 0; f < features.length && ok; f++) {
-      const v = row[features[f]];
-      ok = kinds[f] === 'numeric' ? !Number.isNaN(toNumber(v)) : !isBlank(v);
+      const values = numericValues[f];
+      ok = values ? !Number.isNaN(values[i]) : levelValues[f][i] !== null;
     }
-    if (ok) used.push(row);
+    if (ok) used.push(i);
   }
   const n = used.length;
-  const droppedRows = rows.length - n;
+  const droppedRows = nRows - n;
   if (n === 0) throw new Error('no complete rows to fit');
 
-  const outcomes = new Set(used.map((r) => r[target]));
+  const outcomes = new Set(used.map((i) => targetValues[i]));
   if (outcomes.size > 2) throw new Error(`target ${target} has ${outcomes.size} distinct values; it must be binary`);
   const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) y[i] = used[i][target] === positive ? 1 : 0;
+  for (let k = 0; k < n; k++) y[k] = targetValues[used[k]] === positive ? 1 : 0;
 
-  // Terms and their columns.
+  // Terms: intercept, then per feature either itself (numeric) or one dummy per non-reference level.
   const featureSpecs: LogisticFeature[] = [];
   const terms: string[] = [INTERCEPT];
-  type Column = { feature: number; level?: string };
-  const columns: Column[] = [{ feature: -1 }];
+  const firstColumn: number[] = [];
+  const levelColumn: (Map<string, number> | null)[] = [];
   features.forEach((name, f) => {
-    if (kinds[f] === 'numeric') {
+    firstColumn.push(terms.length);
+    if (numericValues[f]) {
       featureSpecs.push({ name, kind: 'numeric' });
       terms.push(name);
-      columns.push({ feature: f });
+      levelColumn.push(null);
       return;
     }
-    const levels = [...new Set(used.map((r) => levelKey(r[name])))].sort(byCodeUnit);
+    const levels = [...new Set(used.map((i) => levelValues[f][i] as string))].sort(byCodeUnit);
     const reference = options.referenceLevels?.[name] ?? levels[0];
     if (!levels.includes(reference)) throw new Error(`reference level "${reference}" does not occur in ${name}`);
     featureSpecs.push({ name, kind: 'categorical', reference, levels });
+    const map = new Map<string, number>();
     for (const level of levels) {
       if (level === reference) continue;
+      map.set(level, terms.length);
       terms.push(`${name}=${level}`);
-      columns.push({ feature: f, level });
     }
+    levelColumn.push(map);
   });
   const p = terms.length;
 
-  // Design matrix, row-major; numeric columns standardised (x − centre) / scale.
-  const x = new Float64Array(n * p);
+  // Numeric columns are standardised (x − centre) / scale for conditioning.
   const centre = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);
-  for (let j = 0; j < p; j++) {
-    const col = columns[j];
-    if (col.feature < 0) {
-      for (let i = 0; i < n; i++) x[i * p + j] = 1;
-      continue;
+  features.forEach((_, f) => {
+    const values = numericValues[f];
+    if (!values) return;
+    const j = firstColumn[f];
+    let mean = 0;
+    for (const i of used) mean += values[i];
+    mean /= n;
+    let ss = 0;
+    for (const i of used) ss += (values[i] - mean) ** 2;
+    const sd = Math.sqrt(ss / n);
+    centre[j] = mean;
+    scale[j] = sd > 0 ? sd : 1;
+  });
+
+  // Sparse rows: a dummy block has at most one non-zero per row, so each row stores its non-zero
+  // (column, value) pairs in increasing column order — about half the work of a dense X'WX here.
+  const width = 1 + features.length;
+  const cols = new Int32Array(n * width);
+  const vals = new Float64Array(n * width);
+  const nnz = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = used[k];
+    const o = k * width;
+    let c = 0;
+    cols[o] = 0;
+    vals[o] = 1;
+    c++;
+    for (let f = 0; f < features.length; f++) {
+      const values = numericValues[f];
+      if (values) {
+        const j = firstColumn[f];
+        cols[o + c] = j;
+        vals[o + c] = (values[i] - centre[j]) / scale[j];
+        c++;
+        continue;
+      }
+      const j = (levelColumn[f] as Map<string, number>).get(levelValues[f][i] as string);
+      if (j === undefined) continue; // reference level
+      cols[o + c] = j;
+      vals[o + c] = 1;
+      c++;
     }
-    const name = features[col.feature];
-    if (col.level === undefined) {
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += toNumber(used[i][name]);
-      mean /= n;
-      let ss = 0;
-      for (let i = 0; i < n; i++) ss += (toNumber(used[i][name]) - mean) ** 2;
-      const sd = Math.sqrt(ss / n);
-      centre[j] = mean;
-      scale[j] = sd > 0 ? sd : 1;
-      for (let i = 0; i < n; i++) x[i * p + j] = (toNumber(used[i][name]) - mean) / scale[j];
-    } else {
-      for (let i = 0; i < n; i++) x[i * p + j] = levelKey(used[i][name]) === col.level ? 1 : 0;
-    }
+    nnz[k] = c;
   }
 
   // Penalty on the standardised coefficients: β_j = β'_j / s_j, so (l2/2)β_j² = (l2 / (2 s_j²)) β'_j².
@@ -303,11 +377,12 @@ export function fitLogisticRegression(rows: readonly Record<string, unknown>[], 
 
   const eta = new Float64Array(n);
   const computeEta = (b: Float64Array, out: Float64Array): void => {
-    for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const o = k * width;
+      const end = o + nnz[k];
       let s = 0;
-      const o = i * p;
-      for (let j = 0; j < p; j++) s += x[o + j] * b[j];
-      out[i] = s;
+      for (let m = o; m < end; m++) s += vals[m] * b[cols[m]];
+      out[k] = s;
     }
   };
   const penalised = (dev: number, b: Float64Array): number => {
@@ -331,21 +406,7 @@ export function fitLogisticRegression(rows: readonly Record<string, unknown>[], 
   let iterations = 0;
 
   const buildSystem = (): void => {
-    hess.fill(0);
-    grad.fill(0);
-    for (let i = 0; i < n; i++) {
-      const mu = 1 / (1 + Math.exp(-eta[i]));
-      const w = mu * (1 - mu);
-      const r = y[i] - mu;
-      const o = i * p;
-      for (let a = 0; a < p; a++) {
-        const xa = x[o + a];
-        if (xa === 0) continue;
-        grad[a] += xa * r;
-        const wxa = w * xa;
-        for (let b = 0; b <= a; b++) hess[a * p + b] += wxa * x[o + b];
-      }
-    }
+    accumulateSystem(n, p, width, cols, vals, nnz, eta, y, hess, grad);
     for (let a = 0; a < p; a++) {
       for (let b = 0; b < a; b++) hess[b * p + a] = hess[a * p + b];
       hess[a * p + a] += pen[a];
@@ -388,9 +449,8 @@ export function fitLogisticRegression(rows: readonly Record<string, unknown>[], 
     if (!accepted) break;
   }
 
-  // Curvature at the final estimate for the standard errors and effective degrees of freedom.
-  buildSystem();
-  factor = cholesky(hess, p, skip, false) ?? factor;
+  // Standard errors and effective degrees of freedom use the curvature of the last Newton step, as
+  // glm's vcov uses the weights of its last IRLS iteration; at convergence the difference is nil.
   const covScaled = factor ? choleskyInverse(factor, p, skip) : new Float64Array(p * p).fill(NaN);
 
   let df = 0;

@@ -135,6 +135,11 @@ export type BfgsOptions = {
   gradientTolerance?: number;
   /** Stop when a step changes f by less than this relative amount twice in a row (default 1e-14). */
   relativeTolerance?: number;
+  /**
+   * When no step along the search direction lowers f any more (f's rounding noise dominates), accept
+   * the point as converged if max |∂f/∂xᵢ| is below this (default 1e-5).
+   */
+  acceptableGradientTolerance?: number;
   /** Iteration cap (default 500). */
   maxIterations?: number;
   /** Longest step allowed in any coordinate (default 5); keeps early steps from leaving the domain. */
@@ -168,6 +173,7 @@ export function minimizeBfgs(
 ): BfgsResult {
   const gtol = options.gradientTolerance ?? 1e-9;
   const rtol = options.relativeTolerance ?? 1e-14;
+  const acceptable = options.acceptableGradientTolerance ?? 1e-5;
   const maxIter = options.maxIterations ?? 500;
   const maxStep = options.maxStep ?? 5;
   const n = x0.length;
@@ -219,7 +225,11 @@ export function minimizeBfgs(
     alphaMax = Math.max(alphaMax, alpha);
     const found = wolfeSearch(evalAt, fx, dphi0, alpha, alphaMax);
     if (found === null) {
-      // No acceptable step along p: if we were already using steepest descent we are done.
+      // No step decreases f: at the rounding-noise floor of f that is convergence, not failure.
+      if (maxAbs(g) < acceptable) {
+        converged = true;
+        break;
+      }
       if (isIdentity(H, n)) break;
       H.fill(0);
       for (let i = 0; i < n; i++) H[i * n + i] = 1;
@@ -284,7 +294,7 @@ function wolfeSearch(
   let fPrev = f0;
   let dPrev = d0;
   let a = alpha1;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 30; i++) {
     const [fa, da] = evalAt(a);
     if (!Number.isFinite(fa) || !Number.isFinite(da)) {
       // Outside the objective's domain: shrink towards the last good point.
@@ -317,7 +327,7 @@ function zoom(
   fhi: number,
   dhi: number
 ): LineSearchResult | null {
-  for (let j = 0; j < 60; j++) {
+  for (let j = 0; j < 30; j++) {
     let a = cubicMinimizer(lo, flo, dlo, hi, fhi, dhi);
     const left = Math.min(lo, hi);
     const width = Math.abs(hi - lo);

@@ -113,7 +113,6 @@ export class Workspace {
     const name = collectionOfDoc(docId);
     if (!isCollectionName(name)) throw new RejectedUpdateError(docId, `unknown record type "${name}"`);
     const doc = new Y.Doc();
-    doc.clientID = this.device;
     const [snapshot, updates] = await Promise.all([
       this.db.snapshots.get(docId),
       this.db.updates.where('docId').equals(docId).toArray()
@@ -122,6 +121,9 @@ export class Workspace {
     if (snapshot) parts.push(snapshot.state);
     for (const u of updates) if (!snapshot || (u.seq ?? 0) > snapshot.upTo) parts.push(u.update);
     if (parts.length > 0) Y.applyUpdate(doc, parts.length === 1 ? parts[0] : Y.mergeUpdates(parts));
+    // Only now: replaying our own stored structs into a doc that already had our id would look to Yjs like another
+    // client using it, and Yjs would switch to a fresh random id — one more client id on every load.
+    doc.clientID = this.device;
 
     const records = recordsOf(doc);
     const entry: Loaded = { docId, doc, records, collection: collections[name], name, pending: { updates: [], changed: new Map(), origin: '' } };

@@ -1,0 +1,110 @@
+// The open workspace as rune state: boot (database, writer lease), demo loading in a worker with progress, and context access.
+import { getContext, setContext } from 'svelte';
+import { chooseWorkspace, openSession, type Session, type WorkspaceChoice } from '$lib/core/session';
+import type { FieldbookDb } from '$lib/core/storage/db';
+import type { Workspace } from '$lib/core/sync/workspace';
+
+export type SessionStatus = 'opening' | 'loading-demo' | 'ready' | 'error';
+export type Progress = { done: number; total: number; phase: string };
+
+const KEY = Symbol('fieldbook-session');
+
+export class AppSession {
+  status = $state<SessionStatus>('opening');
+  error = $state<string | null>(null);
+  progress = $state.raw<Progress | null>(null);
+  isReadOnly = $state(false);
+  choice = $state.raw<WorkspaceChoice>({ name: 'default', demo: null });
+  /** Last demo load speed, shown in Settings and read by the benchmark. */
+  demoRate = $state<number | null>(null);
+  #session: Session | null = null;
+  #compactor: Worker | null = null;
+
+  get db(): FieldbookDb {
+    if (!this.#session) throw new Error('The workspace is not open yet');
+    return this.#session.db;
+  }
+
+  get ws(): Workspace {
+    if (!this.#session) throw new Error('The workspace is not open yet');
+    return this.#session.ws;
+  }
+
+  get isReady(): boolean {
+    return this.status === 'ready';
+  }
+
+  /** Who is making changes on this device (chosen in Settings; defaults to a local user). */
+  get userId(): string {
+    return localStorage.getItem(`fieldbook:${this.choice.name}:me`) ?? 'local-user';
+  }
+
+  setUser(id: string): void {
+    localStorage.setItem(`fieldbook:${this.choice.name}:me`, id);
+  }
+
+  async open(search: string): Promise<void> {
+    try {
+      this.choice = chooseWorkspace(search);
+      this.#session = await openSession(this.choice, {
+        storage: localStorage,
+        locks: navigator.locks,
+        user: () => this.userId,
+        onCompactionDue: (docId) => this.#compact(docId)
+      });
+      this.isReadOnly = !this.#session.lease.isWriter;
+      void this.#session.lease.whenWriter.then(() => (this.isReadOnly = false));
+      if (this.choice.demo && this.#session.lease.isWriter) {
+        const { demoState } = await import('$lib/core/demo/load');
+        if ((await demoState(this.#session.db)) !== 'complete') await this.#loadDemo();
+      }
+      this.status = 'ready';
+    } catch (e) {
+      this.error = (e as Error).message;
+      this.status = 'error';
+    }
+  }
+
+  /** The demo is generated and written in a worker (lazy chunk) so the first screen stays responsive; it resumes after a reload. */
+  async #loadDemo(): Promise<void> {
+    const session = this.#session!;
+    this.status = 'loading-demo';
+    session.ws.isWriter = false;
+    const worker = new Worker(new URL('../workers/demo.worker.ts', import.meta.url), { type: 'module' });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.onmessage = (e: MessageEvent) => {
+          const m = e.data as { kind: string; done?: number; total?: number; phase?: string; rowsPerSecond?: number; message?: string };
+          if (m.kind === 'progress') this.progress = { done: m.done ?? 0, total: m.total ?? 0, phase: m.phase ?? '' };
+          else if (m.kind === 'done') {
+            this.demoRate = m.rowsPerSecond ?? null;
+            resolve();
+          } else if (m.kind === 'error') reject(new Error(`The demo workspace could not be loaded: ${m.message}`));
+        };
+        worker.onerror = (e) => reject(new Error(`The demo workspace could not be loaded: ${e.message}`));
+        worker.postMessage({ kind: 'load', dbName: session.db.name, device: session.ws.device, user: this.userId, scale: this.choice.demo, seed: 1 });
+      });
+    } finally {
+      worker.terminate();
+      // The worker wrote with this device's id: drop any doc this tab had cached so the next edit starts from storage.
+      session.ws.close();
+      session.ws.isWriter = session.lease.isWriter;
+      this.progress = null;
+    }
+  }
+
+  #compact(docId: string): void {
+    if (!this.#compactor) {
+      this.#compactor = new Worker(new URL('../workers/compaction.worker.ts', import.meta.url), { type: 'module' });
+    }
+    this.#compactor.postMessage({ kind: 'compact', dbName: this.db.name, docId });
+  }
+}
+
+export function setAppSession(session: AppSession): AppSession {
+  return setContext(KEY, session);
+}
+
+export function getAppSession(): AppSession {
+  return getContext<AppSession>(KEY);
+}

@@ -1,0 +1,136 @@
+// New app versions: registers the service worker, notices a waiting update, and reloads only when nothing would be lost.
+import type { Workbox } from 'workbox-window';
+
+type Hold = { readonly id: number; readonly reason: string };
+
+/** Checking for a new version this often keeps a tablet that is never closed up to date. */
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
+
+/**
+ * The service worker never activates a new version by itself (service-worker/sw.ts). This class tells the page when
+ * one is waiting (`isUpdateReady`), and `applyUpdate()` activates it and reloads, which the user starts from
+ * `<UpdatePrompt />`. Anything that would lose work on a reload — an unsaved form, a sync in progress — takes a hold
+ * with `holdReload(reason)` and releases it when done; while any hold is taken the prompt is hidden
+ * (`shouldPrompt`) and no reload happens.
+ *
+ * ```ts
+ * const release = updates.holdReload('unsaved contact');
+ * // … on save or cancel:
+ * release();
+ * ```
+ */
+export class UpdateState {
+  /** A new version is installed and waiting, or already took over from another tab and this page runs old code. */
+  isUpdateReady = $state(false);
+  #holds = $state.raw<readonly Hold[]>([]);
+  #nextHold = 1;
+  #wb: Workbox | null = null;
+  #registration: ServiceWorkerRegistration | null = null;
+  #isReloadWanted = false;
+  /** SKIP_WAITING was sent; the reload waits for the new worker to take control, so it fetches the new shell. */
+  #isAwaitingControl = false;
+  #reload: () => void;
+
+  /** Why a reload must wait right now (for diagnostics and tests). */
+  readonly reasons = $derived(this.#holds.map((hold) => hold.reason));
+  readonly isBusy = $derived(this.#holds.length > 0);
+  /** What the prompt shows: an update is ready and reloading now would lose nothing. */
+  readonly shouldPrompt = $derived(this.isUpdateReady && !this.isBusy);
+
+  constructor(reload: () => void = () => location.reload()) {
+    this.#reload = reload;
+  }
+
+  /**
+   * Registers /sw.js in production builds only (dev serves modules the worker must not cache), and only where service
+   * workers exist. Safe to call more than once.
+   */
+  async register(scriptUrl = '/sw.js'): Promise<void> {
+    if (this.#wb || !import.meta.env.PROD || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+    const { Workbox } = await import('workbox-window');
+    const wb = new Workbox(scriptUrl, { scope: '/' });
+    this.#wb = wb;
+    let hadController = Boolean(navigator.serviceWorker.controller);
+    wb.addEventListener('waiting', () => {
+      this.isUpdateReady = true;
+    });
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      // The first install claims the page (nothing to reload). Later, a new worker took over: either because we asked
+      // (reload now, or as soon as the last hold is released) or because another tab did (this page runs old code
+      // against the new shell; offer a reload).
+      if (!hadController) {
+        hadController = true;
+        return;
+      }
+      this.isUpdateReady = true;
+      this.#isAwaitingControl = false;
+      this.#reloadIfWanted();
+    });
+    try {
+      this.#registration = (await wb.register()) ?? null;
+    } catch (error) {
+      // No service worker means no offline start-up, but the app itself works: say so in the console only.
+      console.warn('Fieldbook: the service worker could not be registered', error);
+      return;
+    }
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void this.checkForUpdate();
+    });
+    setInterval(() => void this.checkForUpdate(), UPDATE_CHECK_MS);
+  }
+
+  /** Asks the server for a newer sw.js; a found update shows up as `isUpdateReady`. Quietly does nothing offline. */
+  async checkForUpdate(): Promise<void> {
+    try {
+      await this.#wb?.update();
+    } catch {
+      return;
+    }
+    // workbox-window stops reporting after the first update it did not start; the registration itself always knows.
+    if (this.#registration?.waiting && navigator.serviceWorker.controller) this.isUpdateReady = true;
+  }
+
+  /**
+   * Keeps the page from reloading for an update until the returned function is called (calling it twice is harmless).
+   * `reason` is a short description such as "unsaved contact" or "sync".
+   */
+  holdReload(reason: string): () => void {
+    const id = this.#nextHold++;
+    this.#holds = [...this.#holds, { id, reason }];
+    return () => {
+      if (!this.#holds.some((hold) => hold.id === id)) return;
+      this.#holds = this.#holds.filter((hold) => hold.id !== id);
+      this.#reloadIfWanted();
+    };
+  }
+
+  /**
+   * Activates the waiting version and reloads once it controls the page. Returns false (and does nothing) while a
+   * hold is taken.
+   */
+  applyUpdate(): boolean {
+    if (this.isBusy || !this.isUpdateReady) return false;
+    this.#isReloadWanted = true;
+    if (this.#registration?.waiting && this.#wb) {
+      this.#isAwaitingControl = true;
+      this.#wb.messageSkipWaiting();
+    } else {
+      this.#reloadIfWanted(); // the new version already controls this page (another tab activated it)
+    }
+    return true;
+  }
+
+  /** Hides the prompt until the next update is found; the waiting version still activates when all tabs close. */
+  dismiss(): void {
+    this.isUpdateReady = false;
+  }
+
+  #reloadIfWanted(): void {
+    if (!this.#isReloadWanted || this.#isAwaitingControl || this.isBusy) return;
+    this.#isReloadWanted = false;
+    this.#reload();
+  }
+}
+
+/** The one instance the app uses: `import { updates } from '$lib/state/updates.svelte';` */
+export const updates = new UpdateState();
