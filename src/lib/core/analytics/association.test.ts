@@ -27,7 +27,7 @@ describe('frequentItemsets on the textbook grocery baskets', () => {
       Cola: 2,
       'Bread + Milk': 3,
       'Bread + Diapers': 3,
-      'Bread + Beer': 2,
+      'Beer + Bread': 2,
       'Diapers + Milk': 3,
       'Beer + Milk': 2,
       'Beer + Diapers': 3,
@@ -108,9 +108,11 @@ describe('associationRules on the textbook grocery baskets', () => {
       const [p, q] = [rules[i - 1], rules[i]];
       expect(p.lift > q.lift || (p.lift === q.lift && p.confidence >= q.confidence)).toBe(true);
     }
-    // The strongest rule: {Cola} ⇒ Milk and friends, lift 5/4 with confidence 1.
-    expect(rules[0].lift).toBeCloseTo(1.25, 15);
-    expect(rules[0].confidence).toBe(1);
+    // The strongest rule: {Diapers, Milk} ⇒ Cola, lift (2/3) / (2/5) = 5/3.
+    expect(rules[0].antecedent).toEqual(['Diapers', 'Milk']);
+    expect(rules[0].consequent).toBe('Cola');
+    expect(rules[0].lift).toBeCloseTo(5 / 3, 15);
+    expect(rules[0].support).toBe(0.4);
   });
 
   it('leaves out empty-antecedent rules and honours minLength / maxLength', () => {

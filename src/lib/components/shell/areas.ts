@@ -1,0 +1,163 @@
+// Every area of the CRM: its route, nav label and icon, and — for areas not built yet — what is planned.
+import type { IconName } from '../ui/icons';
+
+export type Area = {
+  id: string;
+  href: string;
+  label: string;
+  icon: IconName;
+  /** Kept in the phone bottom bar; the rest sit behind "More". */
+  isPrimary?: boolean;
+  /** Set while the area is not built: the plain notice and one line of what is coming. */
+  notBuilt?: { notice: string; planned: string };
+};
+
+export const areas: readonly Area[] = [
+  { id: 'home', href: '/', label: 'Home', icon: 'home', isPrimary: true },
+  { id: 'contacts', href: '/contacts', label: 'Contacts', icon: 'contacts', isPrimary: true },
+  { id: 'accounts', href: '/accounts', label: 'Accounts', icon: 'accounts', isPrimary: true },
+  {
+    id: 'opportunities',
+    href: '/opportunities',
+    label: 'Opportunities',
+    icon: 'opportunities',
+    isPrimary: true,
+    notBuilt: {
+      notice: 'Opportunities are not built yet.',
+      planned: 'A pipeline board by stage with amounts, expected close dates, and a forecast against each quota.'
+    }
+  },
+  {
+    id: 'leads',
+    href: '/leads',
+    label: 'Leads',
+    icon: 'leads',
+    notBuilt: {
+      notice: 'Leads are not built yet.',
+      planned: 'Capture and qualify leads, then convert one into a contact, an account and an opportunity in one step.'
+    }
+  },
+  {
+    id: 'tasks',
+    href: '/tasks',
+    label: 'Tasks',
+    icon: 'tasks',
+    notBuilt: {
+      notice: 'Tasks are not built yet.',
+      planned: 'To-dos and reminders tied to contacts, accounts and deals, with due dates and owners.'
+    }
+  },
+  {
+    id: 'quotes',
+    href: '/quotes',
+    label: 'Quotes',
+    icon: 'quotes',
+    notBuilt: {
+      notice: 'Quotes are not built yet.',
+      planned: 'Quotes with product lines, discounts and exact totals, turned into an order when accepted.'
+    }
+  },
+  {
+    id: 'products',
+    href: '/products',
+    label: 'Products',
+    icon: 'products',
+    notBuilt: {
+      notice: 'Products are not built yet.',
+      planned: 'A price book of products and services with prices per currency, used by quotes and orders.'
+    }
+  },
+  {
+    id: 'orders',
+    href: '/orders',
+    label: 'Orders',
+    icon: 'orders',
+    notBuilt: {
+      notice: 'Orders are not built yet.',
+      planned: 'Orders from accepted quotes, followed from placed to delivered and paid.'
+    }
+  },
+  {
+    id: 'tickets',
+    href: '/tickets',
+    label: 'Tickets',
+    icon: 'tickets',
+    notBuilt: {
+      notice: 'Tickets are not built yet.',
+      planned: 'Customer support tickets with priority, response deadlines and automatic escalation.'
+    }
+  },
+  {
+    id: 'knowledge',
+    href: '/knowledge',
+    label: 'Knowledge base',
+    icon: 'knowledge',
+    notBuilt: {
+      notice: 'The knowledge base is not built yet.',
+      planned: 'Articles for the team and for customers, written together and searchable offline.'
+    }
+  },
+  {
+    id: 'campaigns',
+    href: '/campaigns',
+    label: 'Campaigns',
+    icon: 'campaigns',
+    notBuilt: {
+      notice: 'Campaigns are not built yet.',
+      planned: 'Marketing campaigns aimed at saved lists, with messages triggered by events and their results.'
+    }
+  },
+  {
+    id: 'partners',
+    href: '/partners',
+    label: 'Partners',
+    icon: 'partners',
+    notBuilt: {
+      notice: 'Partners are not built yet.',
+      planned: 'Partner companies, the deals they bring and what they are owed.'
+    }
+  },
+  {
+    id: 'analytics',
+    href: '/analytics',
+    label: 'Analytics',
+    icon: 'analytics',
+    notBuilt: {
+      notice: 'Analytics are not built yet.',
+      planned: 'Charts of pipeline, win rates, customer lifetime value and churn risk, computed on this device in a worker.'
+    }
+  },
+  {
+    id: 'sync',
+    href: '/sync',
+    label: 'Sync',
+    icon: 'sync',
+    notBuilt: {
+      notice: 'Sync is not built yet.',
+      planned: 'Merge edits with teammates’ tablets peer to peer in the same room, or through a relay server when apart.'
+    }
+  },
+  { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings' }
+];
+
+export function areaById(id: string): Area {
+  const area = areas.find((a) => a.id === id);
+  if (!area) throw new Error(`Unknown area: ${id}`);
+  return area;
+}
+
+/** Whether a nav link is the current page: Home only on "/", other areas on their own path and below. */
+export function isCurrentArea(area: Area, pathname: string): boolean {
+  if (area.href === '/') return pathname === '/';
+  return pathname === area.href || pathname.startsWith(`${area.href}/`);
+}
+
+/**
+ * The query that chose this workspace (`?demo=field`, `?workspace=x`), kept on nav links so a reload on any page
+ * reopens the same workspace instead of the default one.
+ */
+export function workspaceSearch(choice: { name: string; demo: string | null }): string {
+  if (choice.demo && choice.name === `demo-${choice.demo}`) return `?demo=${choice.demo}`;
+  if (choice.name !== 'default') return `?workspace=${encodeURIComponent(choice.name)}`;
+  return '';
+}
