@@ -151,13 +151,3 @@ export function isCurrentArea(area: Area, pathname: string): boolean {
   if (area.href === '/') return pathname === '/';
   return pathname === area.href || pathname.startsWith(`${area.href}/`);
 }
-
-/**
- * The query that chose this workspace (`?demo=field`, `?workspace=x`), kept on nav links so a reload on any page
- * reopens the same workspace instead of the default one.
- */
-export function workspaceSearch(choice: { name: string; demo: string | null }): string {
-  if (choice.demo && choice.name === `demo-${choice.demo}`) return `?demo=${choice.demo}`;
-  if (choice.name !== 'default') return `?workspace=${encodeURIComponent(choice.name)}`;
-  return '';
-}
