@@ -17,6 +17,11 @@ export class AppSession {
   choice = $state.raw<WorkspaceChoice>({ name: 'default', demo: null });
   /** Last demo load speed, shown in Settings and read by the benchmark. */
   demoRate = $state<number | null>(null);
+  /** True once the workspace holds everything it will hold: no demo to load, or the demo is complete. */
+  isDemoReady = $state(false);
+  /** Mirrors the stored choice so views that show "You are:" update when it changes. */
+  #me = $state<string | null>(null);
+  #opening: Promise<void> | null = null;
   #session: Session | null = null;
   #compactor: Worker | null = null;
 
@@ -36,14 +41,21 @@ export class AppSession {
 
   /** Who is making changes on this device (chosen in Settings; defaults to a local user). */
   get userId(): string {
-    return localStorage.getItem(`fieldbook:${this.choice.name}:me`) ?? 'local-user';
+    return this.#me ?? localStorage.getItem(`fieldbook:${this.choice.name}:me`) ?? 'local-user';
   }
 
   setUser(id: string): void {
     localStorage.setItem(`fieldbook:${this.choice.name}:me`, id);
+    this.#me = id;
   }
 
-  async open(search: string): Promise<void> {
+  /** Opens the workspace once; a second call (a remount, hot reload) waits for the first instead of opening twice. */
+  open(search: string): Promise<void> {
+    this.#opening ??= this.#open(search);
+    return this.#opening;
+  }
+
+  async #open(search: string): Promise<void> {
     try {
       this.choice = chooseWorkspace(search);
       this.#session = await openSession(this.choice, {
@@ -54,9 +66,14 @@ export class AppSession {
       });
       this.isReadOnly = !this.#session.lease.isWriter;
       void this.#session.lease.whenWriter.then(() => (this.isReadOnly = false));
-      if (this.choice.demo && this.#session.lease.isWriter) {
+      if (this.choice.demo) {
         const { demoState } = await import('$lib/core/demo/load');
-        if ((await demoState(this.#session.db)) !== 'complete') await this.#loadDemo();
+        const isComplete = (await demoState(this.#session.db)) === 'complete';
+        // A read-only tab cannot write the demo: it opens with what the writing tab has stored so far.
+        if (!isComplete && this.#session.lease.isWriter) await this.#loadDemo();
+        this.isDemoReady = isComplete || this.#session.lease.isWriter;
+      } else {
+        this.isDemoReady = true;
       }
       this.status = 'ready';
     } catch (e) {

@@ -320,7 +320,7 @@ export function chooseK(
   const criterion = options.criterion ?? 'elbow';
   const ks = [...kRange].sort((a, b) => a - b);
   const { data, n, d } = flatten(points);
-  const results: ChooseKResult['results'] = ks.map((k) => {
+  const results: { k: number; withinSS: number; assignments: Int32Array }[] = ks.map((k) => {
     const fit = kMeansFlat(data, n, d, k, { seed: options.seed, maxIter: options.maxIter, nStart: options.nStart });
     return { k, withinSS: fit.withinSS, assignments: fit.assignments };
   });
