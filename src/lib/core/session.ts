@@ -8,15 +8,18 @@ export type WorkspaceChoice = { name: string; demo: DemoScale | null };
 
 /**
  * `/?demo=field` and `/?demo=small` open a generated workspace in storage of its own, so a reviewer or a benchmark
- * can reproduce every figure without touching real data; `/?workspace=x` opens another workspace; the default
- * workspace is seeded with the small demo on first open.
+ * can reproduce every figure without touching real data; `/?workspace=x` opens another workspace. With neither,
+ * the workspace opened last on this device opens again (a reload of /contacts must not switch workspaces); on a
+ * first visit that is `default`, seeded with the small demo.
  */
-export function chooseWorkspace(search: string): WorkspaceChoice {
+export function chooseWorkspace(search: string, last: string | null = null): WorkspaceChoice {
   const q = new URLSearchParams(search);
   const demo = q.get('demo');
   if (demo === 'field' || demo === 'small') return { name: `demo-${demo}`, demo };
-  const name = (q.get('workspace') ?? 'default').replace(/[^a-z0-9-]/gi, '').slice(0, 40) || 'default';
-  return { name, demo: name === 'default' ? 'small' : null };
+  const asked = q.get('workspace') ?? last ?? 'default';
+  const name = asked.replace(/[^a-z0-9-]/gi, '').slice(0, 40) || 'default';
+  const demoOf = /^demo-(field|small)$/.exec(name)?.[1] as DemoScale | undefined;
+  return { name, demo: demoOf ?? (name === 'default' ? 'small' : null) };
 }
 
 export type Session = { choice: WorkspaceChoice; db: FieldbookDb; ws: Workspace; lease: DeviceLease };

@@ -8,6 +8,7 @@ export type SessionStatus = 'opening' | 'loading-demo' | 'ready' | 'error';
 export type Progress = { done: number; total: number; phase: string };
 
 const KEY = Symbol('fieldbook-session');
+const LAST_WORKSPACE = 'fieldbook:lastWorkspace';
 
 export class AppSession {
   status = $state<SessionStatus>('opening');
@@ -57,7 +58,8 @@ export class AppSession {
 
   async #open(search: string): Promise<void> {
     try {
-      this.choice = chooseWorkspace(search);
+      this.choice = chooseWorkspace(search, localStorage.getItem(LAST_WORKSPACE));
+      localStorage.setItem(LAST_WORKSPACE, this.choice.name);
       this.#session = await openSession(this.choice, {
         storage: localStorage,
         locks: navigator.locks,

@@ -144,27 +144,34 @@ export type SearchOptions = { trash?: boolean; owner?: string; conflicts?: boole
 
 /**
  * Prefix search: every word of the query must be the start of one of the record's `_terms` (name, e-mail, company…).
- * The longest word drives an index range on the multi-entry `_terms` index (the most selective one), the others
- * filter, and the cursor stops after `limit` hits, so the cost follows the number of candidates, not the table size.
- * Results come back in list (name) order.
+ * The word with the fewest index entries (counted on the multi-entry `_terms` index, which reads no rows) drives a
+ * cursor, the other words filter, and the cursor stops after `limit` hits: the cost follows the rarest word, not the
+ * table size. Results come back in list (name) order.
  */
 export async function searchPrefix<N extends CollectionName>(db: FieldbookDb, name: N, query: string, limit = 50, o: SearchOptions = {}): Promise<RowOf<N>[]> {
   const parts = queryWords(query);
   if (parts.length === 0 || limit <= 0) return [];
-  const [driver, ...rest] = [...parts].sort((a, b) => b.length - a.length);
-  const del = o.trash ? 1 : 0;
-  const rows = await table(db, name)
+  const t = table(db, name);
+  const matches = (r: AnyRow, words: string[]) =>
+    (!o.owner || r.owner === o.owner) &&
+    (!o.conflicts || r._conflict === 1) &&
+    (!o.accountId || r.accountId === o.accountId) &&
+    words.every((w) => r._terms.some((term) => term.startsWith(w)));
+  if (o.trash) {
+    // The trash is small, and a live word range can be large: read the trash and match in memory.
+    return (await delRange(db, name, 1).filter((r) => matches(r, parts)).limit(limit).toArray()) as RowOf<N>[];
+  }
+  let driver = parts[0];
+  if (parts.length > 1) {
+    const sizes = await Promise.all(parts.map((w) => t.where('_terms').startsWith(w).count()));
+    driver = parts[sizes.indexOf(Math.min(...sizes))];
+  }
+  const rest = parts.filter((w) => w !== driver);
+  const rows = await t
     .where('_terms')
     .startsWith(driver)
     .distinct()
-    .filter(
-      (r) =>
-        r._del === del &&
-        (!o.owner || r.owner === o.owner) &&
-        (!o.conflicts || r._conflict === 1) &&
-        (!o.accountId || r.accountId === o.accountId) &&
-        rest.every((w) => r._terms.some((t) => t.startsWith(w)))
-    )
+    .filter((r) => r._del === 0 && matches(r, rest))
     .limit(limit)
     .toArray();
   return rows.sort(byName) as RowOf<N>[];
