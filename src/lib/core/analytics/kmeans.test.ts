@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCdnowSummaryCsv } from './cdnow';
-import { chooseK, kMeans, standardize } from './kmeans';
+import { chooseK, kMeans, kMeansFlat, standardize, standardizeFlat } from './kmeans';
 import { mulberry32, randomNormal } from './random';
 
 const data = (file: string): string => readFileSync(path.resolve(process.cwd(), '../shared/data', file), 'utf8');
@@ -86,6 +86,16 @@ describe('kMeans against R', () => {
     expect([...res.assignments.subarray(0, 20)].map((c) => c + 1)).toEqual([1, 4, 4, 4, 4, 1, 4, 4, 1, 4, 1, 4, 4, 4, 4, 4, 2, 4, 1, 4]);
     const centre2 = [5.33447390792376019, 2.12103856612696795, 0.33023794683988611, 1.15660304335316999];
     centre2.forEach((v, j) => expect(res.centroids[1][j]).toBeCloseTo(v, 10));
+  });
+
+  it('gives identical results through the typed-array entry points', () => {
+    const flat = Float64Array.from(rows.flatMap((r) => [r.frequency, r.recency, r.T, r.monetaryValue ?? NaN]));
+    const std2 = standardizeFlat(flat, rows.length, 4);
+    expect(Array.from(std2.data.subarray(0, 8))).toEqual([...X[0], ...X[1]]);
+    const init = Float64Array.from([0, 5, 8, 99, 999].flatMap((i) => X[i]));
+    const res = kMeansFlat(std2.data, rows.length, 4, 5, { initialCentroids: [0, 1, 2, 3, 4].map((c) => Array.from(init.subarray(c * 4, c * 4 + 4))) });
+    expect(res.sizes).toEqual([503, 40, 83, 847, 884]);
+    expect(checksum(res.assignments)).toBe(10803698);
   });
 
   it('reproduces kmeans(X, X[c(2,3,6),], algorithm = "Lloyd")', () => {

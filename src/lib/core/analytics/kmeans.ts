@@ -62,8 +62,13 @@ function flatten(points: readonly (readonly number[])[]): { data: Float64Array; 
 }
 
 function unflatten(data: Float64Array, rows: number, d: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < rows; i++) out.push(Array.from(data.subarray(i * d, i * d + d)));
+  const out: number[][] = new Array(rows);
+  // Plain loops: Array.from(subarray) allocates a view and runs the iterator protocol per row.
+  for (let i = 0; i < rows; i++) {
+    const row = new Array<number>(d);
+    for (let j = 0; j < d; j++) row[j] = data[i * d + j];
+    out[i] = row;
+  }
   return out;
 }
 
@@ -111,8 +116,8 @@ export function kMeansPlusPlus(data: Float64Array, n: number, d: number, k: numb
  * Lloyd's algorithm on row-major data (Lloyd 1982, "Least squares quantization in PCM", IEEE Trans. Inf.
  * Theory 28(2)), mirroring R's kmeans(algorithm = "Lloyd"): assign every point to its nearest centroid
  * (first one on ties), stop when no assignment changes, else move each centroid to its cluster mean.
- * A cluster that empties is re-seeded with the point farthest from its centroid (R would stop with an
- * error instead). Mutates `centroids`.
+ * A cluster that empties is re-seeded with the point farthest from its centroid (R only warns and
+ * leaves a NaN centre), so the result always has k clusters. Mutates `centroids`.
  */
 function lloyd(data: Float64Array, n: number, d: number, k: number, centroids: Float64Array, maxIter: number): KMeansResult {
   const assignments = new Int32Array(n).fill(-1);
@@ -236,10 +241,13 @@ export function kMeans(points: readonly (readonly number[])[], k: number, option
 /**
  * Centres each column on its mean and divides by its sample standard deviation (n − 1), as R's
  * `scale()` does, so that features in dollars and in weeks weigh alike in Euclidean distance. Constant
- * columns are only centred (sd reported as 0).
+ * columns are only centred (sd reported as 0). Row-major typed-array version of {@link standardize}.
  */
-export function standardize(points: readonly (readonly number[])[]): Standardized {
-  const { data, n, d } = flatten(points);
+export function standardizeFlat(
+  data: Float64Array,
+  n: number,
+  d: number
+): { data: Float64Array; means: number[]; sds: number[] } {
   const means = new Array<number>(d).fill(0);
   const sds = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) means[j] += data[i * d + j];
@@ -251,13 +259,18 @@ export function standardize(points: readonly (readonly number[])[]): Standardize
     }
   }
   for (let j = 0; j < d; j++) sds[j] = n > 1 ? Math.sqrt(sds[j] / (n - 1)) : 0;
-  const out: number[][] = new Array(n);
+  const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    const row = new Array<number>(d);
-    for (let j = 0; j < d; j++) row[j] = (data[i * d + j] - means[j]) / (sds[j] > 0 ? sds[j] : 1);
-    out[i] = row;
+    for (let j = 0; j < d; j++) out[i * d + j] = (data[i * d + j] - means[j]) / (sds[j] > 0 ? sds[j] : 1);
   }
-  return { points: out, means, sds };
+  return { data: out, means, sds };
+}
+
+/** {@link standardizeFlat} for an array of points (R's `scale()`: mean 0, sample sd 1 per column). */
+export function standardize(points: readonly (readonly number[])[]): Standardized {
+  const { data, n, d } = flatten(points);
+  const res = standardizeFlat(data, n, d);
+  return { points: unflatten(res.data, n, d), means: res.means, sds: res.sds };
 }
 
 /**

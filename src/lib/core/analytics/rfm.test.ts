@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCdnowSample } from './cdnow';
 import { summarizeTransactions } from './transactions';
-import { RFM_SEGMENT_TABLE, rankScores, rfm, rfmSegment, type RfmInput, type RfmSegment } from './rfm';
+import { RFM_SEGMENT_TABLE, rankScores, rfm, rfmScoreArrays, rfmSegment, type RfmInput, type RfmSegment } from './rfm';
 
 const data = (file: string): string => readFileSync(path.resolve(process.cwd(), '../shared/data', file), 'utf8');
 
@@ -69,6 +69,15 @@ describe('rfm', () => {
     expect(rfmSegment(1, 5)).toBe("can't lose them");
     expect(rfmSegment(1, 1)).toBe('lost');
     expect(RFM_SEGMENT_TABLE).toHaveLength(5);
+  });
+
+  it('gives the same scores through the typed-array path', () => {
+    const arrays = rfmScoreArrays(customers);
+    const scores = rfm(customers);
+    expect([...arrays.recencyScore]).toEqual(scores.map((s) => s.recencyScore));
+    expect([...arrays.frequencyScore]).toEqual(scores.map((s) => s.frequencyScore));
+    expect([...arrays.monetaryScore]).toEqual(scores.map((s) => s.monetaryScore));
+    expect([...arrays.fmScore]).toEqual(scores.map((s) => s.fmScore));
   });
 
   it('accepts a custom segment table', () => {

@@ -99,15 +99,20 @@ export function rfmSegment(recencyScore: number, fmScore: number, table: RfmSegm
   return table[recencyScore - 1][fmScore - 1];
 }
 
+/** Scores of every customer as typed arrays, index-aligned with the input (no per-customer objects). */
+export type RfmScoreArrays = {
+  recencyScore: Uint8Array;
+  frequencyScore: Uint8Array;
+  monetaryScore: Uint8Array;
+  fmScore: Uint8Array;
+};
+
 /**
- * RFM analysis (Hughes 1994, "Strategic Database Marketing"): each customer gets recency, frequency and
- * monetary quintile scores 1–5 relative to the whole customer base (see {@link rankScores}), recency being
- * time since the last purchase, T − t_x, with the most recent scoring 5; then a segment from the recency
- * score and FM = round((F + M)/2) through the grid {@link RFM_SEGMENT_TABLE}. Output is in input order.
+ * The R, F, M and FM scores of {@link rfm} as typed arrays: the allocation-free path for large customer
+ * bases and for feeding k-means (e.g. 100,000 customers).
  */
-export function rfm(summaries: readonly RfmInput[], options: RfmOptions = {}): RfmScore[] {
+export function rfmScoreArrays(summaries: readonly Omit<RfmInput, 'customerId'>[]): RfmScoreArrays {
   const n = summaries.length;
-  const table = options.segmentTable ?? RFM_SEGMENT_TABLE;
   const negDaysSince = new Float64Array(n);
   const freq = new Float64Array(n);
   const money = new Float64Array(n);
@@ -118,20 +123,33 @@ export function rfm(summaries: readonly RfmInput[], options: RfmOptions = {}): R
     freq[i] = s.frequency;
     money[i] = s.monetaryValue;
   }
-  const R = rankScores(negDaysSince);
-  const F = rankScores(freq);
-  const M = rankScores(money);
-  const out: RfmScore[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const fm = Math.floor((F[i] + M[i] + 1) / 2);
+  const frequencyScore = rankScores(freq);
+  const monetaryScore = rankScores(money);
+  const fmScore = new Uint8Array(n);
+  // round((F + M)/2) with halves up, in integers.
+  for (let i = 0; i < n; i++) fmScore[i] = (frequencyScore[i] + monetaryScore[i] + 1) >> 1;
+  return { recencyScore: rankScores(negDaysSince), frequencyScore, monetaryScore, fmScore };
+}
+
+/**
+ * RFM analysis (Hughes 1994, "Strategic Database Marketing"): each customer gets recency, frequency and
+ * monetary quintile scores 1–5 relative to the whole customer base (see {@link rankScores}), recency being
+ * time since the last purchase, T − t_x, with the most recent scoring 5; then a segment from the recency
+ * score and FM = round((F + M)/2) through the grid {@link RFM_SEGMENT_TABLE}. Output is in input order.
+ */
+export function rfm(summaries: readonly RfmInput[], options: RfmOptions = {}): RfmScore[] {
+  const table = options.segmentTable ?? RFM_SEGMENT_TABLE;
+  const { recencyScore: R, frequencyScore: F, monetaryScore: M, fmScore: FM } = rfmScoreArrays(summaries);
+  const out: RfmScore[] = new Array(summaries.length);
+  for (let i = 0; i < summaries.length; i++) {
     out[i] = {
       customerId: summaries[i].customerId,
       recencyScore: R[i],
       frequencyScore: F[i],
       monetaryScore: M[i],
-      fmScore: fm,
-      code: `${R[i]}${F[i]}${M[i]}`,
-      segment: table[R[i] - 1][fm - 1]
+      fmScore: FM[i],
+      code: String(R[i] * 100 + F[i] * 10 + M[i]),
+      segment: table[R[i] - 1][FM[i] - 1]
     };
   }
   return out;
