@@ -1,0 +1,16 @@
+// Vitest configuration for `npm run bench`: figures, not pass/fail tests; the app is built once and served from a snapshot.
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
+  test: {
+    include: ['tests/bench/**/*.bench.ts'],
+    environment: 'node',
+    globalSetup: ['tests/bench/bench-global-setup.ts', 'tests/support/e2e-global-setup.ts'],
+    fileParallelism: false,
+    pool: 'forks',
+    testTimeout: 1_800_000,
+    hookTimeout: 600_000
+  }
+});
