@@ -19,6 +19,8 @@ export const accountSchema = z.object({
   region: z.string().max(100).default(''),
   annualRevenue: moneySchema.nullable().default(null),
   parentId: refSchema,
+  /** Set when this record was merged into another (duplicate merge); the record is then soft-deleted. */
+  mergedInto: refSchema,
   tags: tagsSchema,
   notes: optionalText(10_000)
 });

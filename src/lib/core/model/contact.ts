@@ -22,6 +22,8 @@ export const contactSchema = z
     birthday: z.union([z.literal(''), dateSchema]).default(''),
     source: z.string().max(60).default(''),
     tags: tagsSchema,
+    /** Set when this record was merged into another (duplicate merge); the record is then soft-deleted. */
+    mergedInto: refSchema,
     notes: optionalText(10_000)
   })
   .refine((c) => c.firstName.length + c.lastName.length > 0, {

@@ -27,6 +27,8 @@ export const leadSchema = z
     convertedAccountId: refSchema,
     convertedOpportunityId: refSchema,
     partnerId: refSchema,
+    /** Set when this record was merged into another (duplicate merge); the record is then soft-deleted. */
+    mergedInto: refSchema,
     tags: tagsSchema,
     notes: optionalText(10_000)
   })
