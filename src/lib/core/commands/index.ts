@@ -18,3 +18,4 @@ export const restoreAccount = (ws: Workspace, id: string) => restoreRecord(ws, '
 export const logInteraction = (ws: Workspace, input: RecordInput<'interaction'> & { channel: RecordInput<'interaction'>['channel']; at: string }) =>
   createRecord(ws, 'interaction', input);
 export const updateInteraction = (ws: Workspace, id: string, patch: RecordInput<'interaction'>) => updateRecord(ws, 'interaction', id, patch);
+export * from './sales';

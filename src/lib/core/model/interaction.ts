@@ -19,6 +19,8 @@ export const interactionSchema = z.object({
   campaignId: refSchema,
   ticketId: refSchema,
   opportunityId: refSchema,
+  /** Interactions with a lead before it became a contact; conversion points them at the new contact. */
+  leadId: refSchema,
   notes: optionalText(10_000)
 });
 export type Interaction = z.infer<typeof interactionSchema>;
@@ -32,7 +34,7 @@ export const interactions = defineCollection({
   version: 1,
   migrations: {},
   shard: { kind: 'month', field: 'at' },
-  indexes: ['[contactId+at]', '[accountId+at]', '[campaignId+outcome]', 'at', '[owner+at]'],
+  indexes: ['[contactId+at]', '[accountId+at]', '[campaignId+outcome]', 'at', '[owner+at]', '[leadId+at]', 'opportunityId'],
   terms: (i) => words(i.summary),
   title: (i) => i.summary || `${i.channel} ${i.direction}`
 });

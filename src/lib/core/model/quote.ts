@@ -49,7 +49,7 @@ export const quotes = defineCollection({
   migrations: {},
   shard: { kind: 'bucket', buckets: 8 },
   children: [{ field: 'lines', orderBy: 'position' }],
-  indexes: ['[opportunityId+_del]', '[accountId+_del]', 'number', '[status+_del]'],
+  indexes: ['[opportunityId+_del]', '[accountId+_del]', 'contactId', 'number', '[status+_del]'],
   terms: (q) => words(q.number, q.title),
   title: (q) => `${q.number}${q.revision > 1 ? ` rev ${q.revision}` : ''}${q.title ? ` — ${q.title}` : ''}`
 });
