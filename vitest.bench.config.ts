@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ['tests/bench/**/*.bench.ts'],
     environment: 'node',
-    globalSetup: ['tests/bench/bench-global-setup.ts', 'tests/support/e2e-global-setup.ts'],
+    // FIELDBOOK_BENCH_NODE_ONLY=1 runs only the Node benches (no app build): handy while working on core.
+    globalSetup: process.env.FIELDBOOK_BENCH_NODE_ONLY === '1' ? ['tests/bench/bench-global-setup.ts'] : ['tests/bench/bench-global-setup.ts', 'tests/support/e2e-global-setup.ts'],
     fileParallelism: false,
     pool: 'forks',
     testTimeout: 1_800_000,

@@ -279,7 +279,9 @@ export function associationRules(
         consequent: names[ids[c]],
         support: count / nBaskets,
         confidence,
-        lift: confidence / (itemCount[ids[c]] / nBaskets),
+        // count·N / (count(X)·count(y)) rather than confidence / support(y): the product is symmetric,
+        // so the two directions of a pair get bit-identical lifts and then sort by confidence.
+        lift: (count * nBaskets) / (antecedentCount * itemCount[ids[c]]),
         count
       });
     }

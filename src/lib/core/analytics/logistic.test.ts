@@ -132,20 +132,7 @@ describe('fitLogisticRegression on Telco churn', () => {
     const labels = complete.map((r) => r.Churn === 'Yes');
     expect(rocAuc(scores, labels)).toBeCloseTo(R_AUC, 8);
   });
-
-  it('fits in under 50 ms', () => {
-    for (let i = 0; i < 3; i++) fitLogisticRegression(telco, { target: 'Churn', features: FEATURES }); // JIT warm-up
-    const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t0 = performance.now();
-      fitLogisticRegression(telco, { target: 'Churn', features: FEATURES });
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    console.info(`Telco logistic fit (7043 rows in, 13 terms): best ${times[0].toFixed(1)} ms, median ${times[3].toFixed(1)} ms`);
-    // Best of 7 so that a busy machine (parallel test files) does not make this flaky.
-    expect(times[0]).toBeLessThan(50);
-  });
+  // Speed is measured by `npm run bench` (tests/bench/analytics.bench.ts), not asserted in a unit test.
 });
 
 describe('fitLogisticRegression options', () => {

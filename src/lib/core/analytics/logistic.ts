@@ -1,13 +1,13 @@
 // Binary logistic regression fitted by iteratively reweighted least squares (optionally ridge-penalised).
 
-/** Value of one cell of an input row; anything else is treated as missing. */
-type Cell = unknown;
-
 /** Options of {@link fitLogisticRegression}. */
 export type LogisticOptions = {
   /** Column holding the binary outcome ('Yes'/'No', true/false, 1/0, …). */
   target: string;
-  /** Predictor columns, in the order their terms should appear. */
+  /**
+   * Predictor columns, in the order their terms should appear. A column is numeric when every
+   * non-blank value is a number, a numeric string or a boolean (true = 1); otherwise categorical.
+   */
   features: readonly string[];
   /**
    * Outcome value counted as the positive class (probability returned by `predict`). Inferred when
@@ -65,7 +65,7 @@ export type LogisticModel = {
 
 const INTERCEPT = '(Intercept)';
 
-function isBlank(v: Cell): boolean {
+function isBlank(v: unknown): boolean {
   return (
     v === null ||
     v === undefined ||
@@ -75,7 +75,7 @@ function isBlank(v: Cell): boolean {
 }
 
 /** A finite number for numbers, booleans and numeric strings; NaN otherwise. */
-function toNumber(v: Cell): number {
+function toNumber(v: unknown): number {
   if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
@@ -87,7 +87,7 @@ function toNumber(v: Cell): number {
   return NaN;
 }
 
-function levelKey(v: Cell): string {
+function levelKey(v: unknown): string {
   return typeof v === 'string' ? v : String(v);
 }
 
@@ -95,7 +95,7 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function inferPositive(values: readonly Cell[]): string | number | boolean {
+function inferPositive(values: readonly unknown[]): string | number | boolean {
   const candidates: (string | number | boolean)[] = ['Yes', true, 1, '1', 'true'];
   for (const c of candidates) if (values.some((v) => v === c)) return c;
   throw new Error("cannot infer the positive class: pass options.positive (none of 'Yes', true, 1 occurs)");
@@ -188,7 +188,7 @@ function accumulateSystem(
   width: number,
   cols: Int32Array,
   vals: Float64Array,
-  nnz: Uint8Array,
+  nnz: Int32Array,
   eta: Float64Array,
   y: Float64Array,
   hess: Float64Array,
@@ -339,7 +339,7 @@ export function fitLogisticRegression(rows: readonly Record<string, unknown>[], 
   const width = 1 + features.length;
   const cols = new Int32Array(n * width);
   const vals = new Float64Array(n * width);
-  const nnz = new Uint8Array(n);
+  const nnz = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const i = used[k];
     const o = k * width;
