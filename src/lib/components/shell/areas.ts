@@ -8,6 +8,8 @@ export type Area = {
   icon: IconName;
   /** Kept in the phone bottom bar; the rest sit behind "More". */
   isPrimary?: boolean;
+  /** Shown in the header on wide screens instead of the rail (the rail then fits a 768 px tall tablet without scrolling). */
+  isInHeader?: boolean;
   /** Set while the area is not built: the plain notice and one line of what is coming. */
   notBuilt?: { notice: string; planned: string };
 };
@@ -137,7 +139,7 @@ export const areas: readonly Area[] = [
       planned: 'Merge edits with teammates’ tablets peer to peer in the same room, or through a relay server when apart.'
     }
   },
-  { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings' }
+  { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings', isInHeader: true }
 ];
 
 export function areaById(id: string): Area {
