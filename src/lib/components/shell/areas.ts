@@ -139,6 +139,8 @@ export const areas: readonly Area[] = [
       planned: 'Merge edits with teammates’ tablets peer to peer in the same room, or through a relay server when apart.'
     }
   },
+  { id: 'conflicts', href: '/conflicts', label: 'Conflicts', icon: 'alert' },
+  { id: 'data', href: '/data', label: 'Your data', icon: 'download' },
   { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings', isInHeader: true }
 ];
 
