@@ -1,5 +1,6 @@
 // Reading and writing one record's Y.Map of field registers, and turning it into a validated read-model row.
 import * as Y from 'yjs';
+import { z } from 'zod';
 import type { Collection, DerivedColumns } from '../model/base';
 import type { Stamp } from './hlc';
 import { stampTime } from './hlc';
@@ -39,6 +40,14 @@ export function projectMap(collection: Collection, map: RecordMap, strict = fals
 
 export const stampIso = (at: Stamp): string => new Date(stampTime(at)).toISOString();
 
+const looseCache = new WeakMap<Collection, z.ZodObject>();
+/** The collection's schema without its record-level refinements. */
+function fieldsOnly(collection: Collection): z.ZodObject {
+  let s = looseCache.get(collection);
+  if (!s) looseCache.set(collection, (s = z.object(collection.schema.shape)));
+  return s;
+}
+
 export type RowResult = { ok: true; row: Record<string, unknown> & DerivedColumns } | { ok: false; error: string };
 
 /**
@@ -53,9 +62,15 @@ export function toRow(collection: Collection, docId: string, id: string, p: Proj
     if (m) fields = m(fields);
     fields.v = from + 1;
   }
-  const parsed = collection.schema.safeParse(fields);
+  let parsed: { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } = collection.schema.safeParse(fields);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    // Two valid concurrent edits can together break a rule that spans fields (first *or* last name): show the merged
+    // record anyway — dropping it would hide data — and let the next local edit, which is checked in full, fix it.
+    const loose = fieldsOnly(collection).safeParse(fields);
+    if (loose.success) parsed = loose;
+  }
+  if (!parsed.success) {
+    const issue = parsed.error!.issues[0];
     return { ok: false, error: `${issue.path.join('.') || 'record'} ${issue.message}` };
   }
   const record = parsed.data as Record<string, unknown> & { id: string; deletedAt: string | null };

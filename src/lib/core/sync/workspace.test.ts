@@ -181,7 +181,7 @@ describe('bad input from peers and from the disk', () => {
     const peer = new Y.Doc();
     Y.applyUpdate(peer, Y.encodeStateAsUpdate(await ws.doc(docId)));
     recordsOf(peer).get(c.id)!.set('email|99', ['<script>not an email', '00000000z-0000-0000001', '', 'x']);
-    await expect(ws.applyRemote(docId, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(await ws.doc(docId))))).rejects.toThrow(/email must be an email address/);
+    await expect(ws.applyRemote(docId, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(await ws.doc(docId))))).rejects.toThrow(/field email: must be an email address/);
     const peer2 = new Y.Doc();
     Y.applyUpdate(peer2, Y.encodeStateAsUpdate(await ws.doc(docId)));
     recordsOf(peer2).get(c.id)!.set('firstName|99', 'just a string' as never);

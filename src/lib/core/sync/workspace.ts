@@ -5,7 +5,8 @@ import type { Collection } from '../model/base';
 import type { ConflictRow, Counter, FieldbookDb, HistoryRow } from '../storage/db';
 import { collectionOfDoc } from './doc-layout';
 import { Hlc, type Stamp } from './hlc';
-import { CorruptRecordError, projectMap, recordsOf, toRow, type RecordMap, type RecordsMap } from './record-map';
+import { projectMap, recordsOf, toRow, type RecordsMap } from './record-map';
+import { docKeyLookup, InvalidUpdateError, validateUpdate } from './validate-update';
 import { splitKey } from './registers';
 
 /** Transaction origins: lets observers tell our own edits from a peer's. */
@@ -195,8 +196,8 @@ export class Workspace {
   }
 
   /**
-   * Applies an update from a peer (or a backup). It is tried on a scratch copy first: a malformed update, or one
-   * carrying a record that fails its schema, is refused whole and local data stays as it was.
+   * Applies an update from a peer (or a backup). It is checked first (validate-update.ts): a malformed update, or one
+   * carrying any field value that fails its schema, is refused whole and local data stays as it was.
    */
   applyRemote(docId: string, update: Uint8Array): Promise<{ changed: number }> {
     return this.#serial(async () => {
@@ -211,38 +212,19 @@ export class Workspace {
   }
 
   #validateRemote(entry: Loaded, update: Uint8Array): void {
-    const scratch = new Y.Doc();
     try {
-      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(entry.doc));
-      const records = recordsOf(scratch);
-      const touched = new Set<string>();
-      records.observeDeep((events) => {
-        for (const ev of events) {
-          if (ev.target === records) for (const id of (ev as Y.YMapEvent<unknown>).keysChanged) touched.add(id);
-          else touched.add(String(ev.path[0]));
-        }
-      });
+      if (validateUpdate(entry.collection, update, docKeyLookup(entry.doc)) >= 0) return;
+      // The update builds on content we do not have yet: check the registers it makes visible on a scratch copy.
+      const scratch = new Y.Doc();
       try {
+        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(entry.doc));
         Y.applyUpdate(scratch, update);
-      } catch (e) {
-        throw new RejectedUpdateError(entry.docId, `it is not a valid Yjs update (${(e as Error).message})`);
+        validateUpdate(entry.collection, Y.encodeStateAsUpdate(scratch, Y.encodeStateVector(entry.doc)), docKeyLookup(scratch));
+      } finally {
+        scratch.destroy();
       }
-      for (const key of scratch.share.keys()) {
-        if (key !== 'records') throw new RejectedUpdateError(entry.docId, `unexpected shared type "${key}"`);
-      }
-      for (const id of touched) {
-        const map = records.get(id);
-        if (map === undefined) continue;
-        if (!(map instanceof Y.Map)) throw new RejectedUpdateError(entry.docId, `record ${id} is not a map`);
-        try {
-          const row = toRow(entry.collection, '', id, projectMap(entry.collection, map as RecordMap, true));
-          if (!row.ok) throw new CorruptRecordError(id, row.error);
-        } catch (e) {
-          throw new RejectedUpdateError(entry.docId, e instanceof CorruptRecordError ? `record ${id}: ${e.reason}` : String(e));
-        }
-      }
-    } finally {
-      scratch.destroy();
+    } catch (e) {
+      throw new RejectedUpdateError(entry.docId, e instanceof InvalidUpdateError ? e.message : String(e));
     }
   }
 
