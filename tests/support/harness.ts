@@ -2,10 +2,14 @@
 /*
  * API (every e2e file uses these; keep it small):
  *
- *   startServer({ port?, dir? })            → { url, port, stop() }   serves build/ (url ends with '/'); free port by default
+ *   startServer({ port?, dir? })            → { url, port, stop() }   serves the built app (url ends with '/'); free port
+ *                                                                       by default; dir defaults to the suite's build snapshot
  *   launchBrowser({ userDataDir?, offline? }) → BrowserContext          Chromium, persistent profile; a fresh temp profile
  *                                                                       (deleted on close) unless you pass userDataDir
- *   tempProfileDir()                        → string                   a profile dir you can relaunch with (deleted at exit)
+ *   tempProfileDir()                        → string                   a profile dir you can relaunch with (deleted after
+ *                                                                       the file's tests, like servers still running)
+ *   copyBuild()                             → string                   a private copy of the build to modify and serve
+ *                                                                       with startServer({ dir }) (deleted after the file)
  *   freshApp(page, url, path?, { demo? })   → Page                     opens url+path (e.g. '?demo=small', 'contacts'),
  *                                                                       waits for [data-app-ready] (+ [data-demo-ready])
  *   waitForServiceWorker(page, { timeout? })                           the page is controlled by an activated worker
@@ -19,19 +23,22 @@
  *   it('…', async () => { const page = await freshApp(await context.newPage(), server.url, '?demo=small'); … });
  *   expect(await checkA11y(page)).toEqual([]);   // a failure prints rule ids and the offending nodes
  *
- * The suite is built once before any file runs (tests/support/e2e-global-setup.ts; FIELDBOOK_SKIP_BUILD=1 skips it).
+ * The suite is built once before any file runs, and files serve a snapshot of build/ (tests/support/e2e-global-setup.ts;
+ * FIELDBOOK_SKIP_BUILD=1 skips the build).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { afterAll, inject } from 'vitest';
 import type { AxeResults, RunOptions } from 'axe-core';
 
 const require = createRequire(import.meta.url);
 const SERVE_JS = fileURLToPath(new URL('./serve.js', import.meta.url));
+const BUILD_DIR = fileURLToPath(new URL('../../build', import.meta.url));
 
 /** Debian's Chromium (scripts/setup-chromium.sh); playwright's own browser download does not work on these machines. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,17 +60,29 @@ export const APP_TIMEOUT_MS = 90_000;
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
-process.once('exit', () => {
+
+function cleanUp(): void {
   for (const child of children) child.kill('SIGKILL');
+  children.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+  tempDirs.clear();
+}
+// Registered when a test file imports this module, so it runs after that file's own afterAll hooks (Vitest runs them
+// in reverse order): servers and profiles go away with the file. Vitest may end its worker without an 'exit' event,
+// so the process hook is only the fallback.
+afterAll(cleanUp);
+process.once('exit', cleanUp);
 
 export type Server = { url: string; port: number; stop: () => Promise<void> };
 
-/** Starts tests/support/serve.js (as `node`, so `stop` ends the real server) and resolves once it answers. */
+/**
+ * Starts tests/support/serve.js (as `node`, so `stop` ends the real server) and resolves once it answers. `dir` is the
+ * folder to serve: by default the build snapshot the global setup made.
+ */
 export async function startServer(options: { port?: number; dir?: string } = {}): Promise<Server> {
+  const dir = options.dir ?? inject('e2eBuildDir');
   const args = [SERVE_JS, '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
-  if (options.dir) args.push('--dir', options.dir);
+  if (dir) args.push('--dir', dir);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
@@ -97,10 +116,18 @@ export async function startServer(options: { port?: number; dir?: string } = {})
   return { url, port: Number(new URL(url).port), stop };
 }
 
-/** A profile directory that outlives one browser, for restart tests; removed when the test process exits. */
+/** A profile directory that outlives one browser, for restart tests; removed after the test file. */
 export function tempProfileDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-profile-'));
   tempDirs.add(dir);
+  return dir;
+}
+
+/** A private copy of the suite's build, for tests that change served files (say, a new sw.js); removed after the file. */
+export function copyBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-build-copy-'));
+  tempDirs.add(dir);
+  cpSync(inject('e2eBuildDir') ?? BUILD_DIR, dir, { recursive: true });
   return dir;
 }
 
@@ -137,9 +164,21 @@ export async function launchBrowser(options: { userDataDir?: string; offline?: b
  */
 export async function freshApp(page: Page, url: string, path = '', options: { demo?: boolean; timeout?: number } = {}): Promise<Page> {
   const timeout = options.timeout ?? APP_TIMEOUT_MS;
-  await page.goto(new URL(path, url).href, { waitUntil: 'domcontentloaded', timeout });
-  await page.locator('[data-app-ready]').first().waitFor({ state: 'attached', timeout });
-  if (options.demo) await page.locator('[data-demo-ready]').first().waitFor({ state: 'attached', timeout });
+  const ready = options.demo ? '[data-app-ready][data-demo-ready], [data-app-ready] [data-demo-ready]' : '[data-app-ready]';
+  const { errors, stop } = collectErrors(page);
+  try {
+    await page.goto(new URL(path, url).href, { waitUntil: 'domcontentloaded', timeout });
+    await page.locator(ready).first().waitFor({ state: 'attached', timeout });
+  } catch (error) {
+    // Say what the user would have seen instead: the boot screen's message and any script errors.
+    const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    const seen = text.replace(/\s+/g, ' ').trim().slice(0, 400);
+    throw new Error(`the app at ${page.url()} was not ready after ${timeout} ms. Page shows: "${seen}". Errors: ${errors.join(' | ') || 'none'}`, {
+      cause: error
+    });
+  } finally {
+    stop();
+  }
   return page;
 }
 
@@ -180,8 +219,8 @@ export async function checkA11y(
   if (!isLoaded) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   return page.evaluate(async ({ include, exclude, disableRules }) => {
     const { axe } = window as unknown as AxeWindow;
-    const context = include || exclude.length ? { include: include ? [include] : undefined, exclude: exclude.map((s) => [s]) } : document;
-    const results = await axe.run(context, {
+    const context = { ...(include ? { include: [include] } : {}), ...(exclude.length ? { exclude: exclude.map((s) => [s]) } : {}) };
+    const results = await axe.run(include || exclude.length ? context : document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
       rules: Object.fromEntries(disableRules.map((id) => [id, { enabled: false }])),
       resultTypes: ['violations']
@@ -197,12 +236,24 @@ export async function checkA11y(
 
 /** Collects uncaught exceptions and console errors from now on; assert it stays empty to catch silent breakage. */
 export function trackErrors(page: Page): string[] {
+  return collectErrors(page).errors;
+}
+
+function collectErrors(page: Page): { errors: string[]; stop: () => void } {
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
+  const onPageError = (error: Error) => errors.push(`pageerror: ${error.message}`);
+  const onConsole = (message: ConsoleMessage) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  return errors;
+  };
+  page.on('pageerror', onPageError);
+  page.on('console', onConsole);
+  return {
+    errors,
+    stop: () => {
+      page.off('pageerror', onPageError);
+      page.off('console', onConsole);
+    }
+  };
 }
 
 async function waitFor(check: () => Promise<boolean>, timeout: number, what: string): Promise<void> {

@@ -1,4 +1,5 @@
 // New app versions: registers the service worker, notices a waiting update, and reloads only when nothing would be lost.
+import { untrack } from 'svelte';
 import type { Workbox } from 'workbox-window';
 
 type Hold = { readonly id: number; readonly reason: string };
@@ -96,12 +97,17 @@ export class UpdateState {
    */
   holdReload(reason: string): () => void {
     const id = this.#nextHold++;
-    this.#holds = [...this.#holds, { id, reason }];
-    return () => {
-      if (!this.#holds.some((hold) => hold.id === id)) return;
-      this.#holds = this.#holds.filter((hold) => hold.id !== id);
-      this.#reloadIfWanted();
-    };
+    // Callers take holds inside effects (`$effect(() => { if (isDirty) return updates.holdReload('…') })`): reading the
+    // holds there would make the effect depend on what it writes, and loop.
+    untrack(() => {
+      this.#holds = [...this.#holds, { id, reason }];
+    });
+    return () =>
+      untrack(() => {
+        if (!this.#holds.some((hold) => hold.id === id)) return;
+        this.#holds = this.#holds.filter((hold) => hold.id !== id);
+        this.#reloadIfWanted();
+      });
   }
 
   /**

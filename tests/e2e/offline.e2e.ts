@@ -1,0 +1,173 @@
+// Offline shell: the service worker serves the app with no network, data in IndexedDB survives reloads and browser
+// restarts, and a new version waits for the user instead of reloading under them.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  checkA11y,
+  copyBuild,
+  freshApp,
+  launchBrowser,
+  startServer,
+  tempProfileDir,
+  trackErrors,
+  waitForServiceWorker,
+  type Server
+} from '../support/harness';
+
+describe('a new version of the app', () => {
+  let server: Server;
+  let context: BrowserContext;
+  let buildDir: string;
+
+  beforeAll(async () => {
+    buildDir = copyBuild();
+    server = await startServer({ dir: buildDir });
+    context = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+  });
+
+  async function waitingWorker(page: Page): Promise<boolean> {
+    return page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting));
+  }
+
+  it('waits for the user to reload, then runs the new version', async () => {
+    const page = await freshApp(await context.newPage(), server.url);
+    const errors = trackErrors(page);
+    await waitForServiceWorker(page);
+    await page.evaluate(() => Object.assign(window, { fieldbookBeforeUpdate: true }));
+
+    // Any byte change to sw.js is a new version for the browser.
+    appendFileSync(join(buildDir, 'sw.js'), '\n// the next version\n');
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+
+    const prompt = page.getByRole('status').filter({ hasText: 'A new version of Fieldbook is ready' });
+    await prompt.waitFor();
+    // The new worker waits rather than taking over the running page by itself.
+    expect(await waitingWorker(page)).toBe(true);
+    expect(await page.evaluate(() => 'fieldbookBeforeUpdate' in window)).toBe(true);
+    expect(await checkA11y(page, { include: '[data-update-prompt]' })).toEqual([]);
+
+    // An unsaved edit holds the update back: no prompt while the form is dirty, back once the edit is undone.
+    await page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
+    await page.getByRole('link', { name: 'New contact', exact: true }).first().click();
+    await page.getByLabel('First name').fill('Grace');
+    await expect.poll(() => prompt.count()).toBe(0);
+    await page.getByLabel('First name').fill('');
+    await prompt.waitFor();
+
+    const reload = prompt.getByRole('button', { name: 'Reload', exact: true });
+    const box = await reload.boundingBox();
+    expect(box && box.width >= 44 && box.height >= 44).toBe(true);
+
+    const reloaded = page.waitForEvent('load');
+    await reload.focus();
+    await page.keyboard.press('Enter');
+    await reloaded;
+    await page.locator('[data-app-ready]').waitFor({ state: 'attached' });
+    expect(await page.evaluate(() => 'fieldbookBeforeUpdate' in window)).toBe(false);
+    expect(await waitingWorker(page)).toBe(false);
+    await waitForServiceWorker(page);
+    await expect.poll(() => prompt.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('working offline', () => {
+  // One profile for the whole story: installed online, used offline, then reopened after a browser restart.
+  const profile = tempProfileDir();
+  const lastName = `Offline-${randomUUID().slice(0, 8)}`;
+  const fullName = `Ada ${lastName}`;
+  let server: Server;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let contactUrl = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    context = await launchBrowser({ userDataDir: profile });
+    page = await context.newPage();
+    errors = trackErrors(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+  });
+
+  it('installs the service worker with the app shell and no data', async () => {
+    await freshApp(page, server.url, '', { demo: true });
+    await waitForServiceWorker(page);
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      }
+      return urls;
+    });
+    expect(cached).toContain('/index.html');
+    expect(cached).toContain('/manifest.webmanifest');
+    expect(cached.filter((path) => !/\.(html|js|css|svg|png|webmanifest|woff2|wasm)$/.test(path))).toEqual([]);
+  });
+
+  it('creates a contact through the UI', async () => {
+    await page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
+    await page.getByRole('link', { name: 'New contact', exact: true }).first().click();
+    await page.getByLabel('First name').fill('Ada');
+    await page.getByLabel('Last name').fill(lastName);
+    await page.getByRole('button', { name: 'Create contact', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: fullName }).waitFor();
+    contactUrl = page.url();
+    expect(new URL(contactUrl).pathname).toMatch(/^\/contacts\/[^/]+$/);
+  });
+
+  it('reloads with no network and still shows the app and the data', async () => {
+    await context.setOffline(true);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('[data-app-ready]').waitFor({ state: 'attached' });
+    await page.getByRole('heading', { level: 1, name: fullName }).waitFor();
+
+    // A deep link to a list the page never loaded offline, and the contact is in it.
+    await freshApp(page, server.url, 'contacts');
+    await page.getByRole('searchbox', { name: 'Search contacts' }).fill(lastName);
+    await page.getByRole('link', { name: new RegExp(fullName) }).first().waitFor();
+  });
+
+  it('keeps an edit made offline after a reload', async () => {
+    await context.setOffline(true);
+    await freshApp(page, contactUrl);
+    await page.getByLabel('Job title').fill('Surveyor');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByText('Unsaved changes').count()).toBe(0);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('[data-app-ready]').waitFor({ state: 'attached' });
+    await expect.poll(() => page.getByLabel('Job title').inputValue()).toBe('Surveyor');
+    expect(errors).toEqual([]);
+  });
+
+  it('opens from the cache with all the data after a browser restart, with the server gone', async () => {
+    await context.close();
+    await server.stop();
+    context = await launchBrowser({ userDataDir: profile });
+    page = await context.newPage();
+    errors = trackErrors(page);
+
+    await freshApp(page, contactUrl);
+    await page.getByRole('heading', { level: 1, name: fullName }).waitFor();
+    await expect.poll(() => page.getByLabel('Job title').inputValue()).toBe('Surveyor');
+
+    // The demo data loaded on the first visit is there too.
+    await page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
+    const count = page.getByRole('status').filter({ hasText: /^\d[\d,]* contacts$/ });
+    await count.waitFor();
+    expect(Number((await count.innerText()).replace(/\D/g, ''))).toBeGreaterThan(1);
+    expect(errors).toEqual([]);
+  });
+});
