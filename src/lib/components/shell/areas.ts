@@ -23,21 +23,13 @@ export const areas: readonly Area[] = [
     href: '/opportunities',
     label: 'Opportunities',
     icon: 'opportunities',
-    isPrimary: true,
-    notBuilt: {
-      notice: 'Opportunities are not built yet.',
-      planned: 'A pipeline board by stage with amounts, expected close dates, and a forecast against each quota.'
-    }
+    isPrimary: true
   },
   {
     id: 'leads',
     href: '/leads',
     label: 'Leads',
-    icon: 'leads',
-    notBuilt: {
-      notice: 'Leads are not built yet.',
-      planned: 'Capture and qualify leads, then convert one into a contact, an account and an opportunity in one step.'
-    }
+    icon: 'leads'
   },
   {
     id: 'tasks',
@@ -123,11 +115,7 @@ export const areas: readonly Area[] = [
     id: 'analytics',
     href: '/analytics',
     label: 'Analytics',
-    icon: 'analytics',
-    notBuilt: {
-      notice: 'Analytics are not built yet.',
-      planned: 'Charts of pipeline, win rates, customer lifetime value and churn risk, computed on this device in a worker.'
-    }
+    icon: 'analytics'
   },
   {
     id: 'sync',
@@ -139,6 +127,8 @@ export const areas: readonly Area[] = [
       planned: 'Merge edits with teammates’ tablets peer to peer in the same room, or through a relay server when apart.'
     }
   },
+  { id: 'import', href: '/import', label: 'Import', icon: 'upload' },
+  { id: 'duplicates', href: '/duplicates', label: 'Duplicates', icon: 'filter' },
   { id: 'conflicts', href: '/conflicts', label: 'Conflicts', icon: 'alert' },
   { id: 'data', href: '/data', label: 'Your data', icon: 'download' },
   { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings', isInHeader: true }
