@@ -1,0 +1,16 @@
+// Benchmark access to the open session: attached only when the bench has set a flag in this browser's storage.
+import type { AppSession } from './session.svelte';
+
+/**
+ * `npm run bench` sets `localStorage['fieldbook:bench'] = '1'` in its own throwaway browser profile, then times core
+ * operations in the page through this handle (real IndexedDB, real Chromium). Nothing is attached otherwise.
+ */
+export function exposeForBench(session: AppSession, goto: (url: string) => Promise<void>): void {
+  if (typeof localStorage === 'undefined' || localStorage.getItem('fieldbook:bench') !== '1') return;
+  (globalThis as unknown as { __fieldbook: unknown }).__fieldbook = {
+    session,
+    goto,
+    commands: () => import('$lib/core/commands'),
+    queries: () => import('$lib/core/storage/queries')
+  };
+}
