@@ -118,10 +118,11 @@ export type Category =
   | 'Earbuds'
   | 'Chargers'
   | 'Smart watches'
-  | 'Appliances';
+  | 'Appliances'
+  | 'Accessories';
 
 export const categories: readonly Category[] = [
-  'High-end phones', 'Budget phones', 'Laptops', 'TVs', 'Phone cases', 'Earbuds', 'Chargers', 'Smart watches', 'Appliances'
+  'High-end phones', 'Budget phones', 'Laptops', 'TVs', 'Phone cases', 'Earbuds', 'Chargers', 'Smart watches', 'Appliances', 'Accessories'
 ];
 
 /**
@@ -186,7 +187,15 @@ export const catalogue: readonly CatalogueItem[] = [
   { sku: 'AP-RC18', name: 'Rice cooker 1.8 L', category: 'Appliances', price: 4_499, costShare: 0.65, description: 'Keeps warm for 12 h.' },
   { sku: 'AP-RH20', name: 'Room heater 2000 W', category: 'Appliances', price: 6_999, costShare: 0.7, description: 'Oil-filled, 9 fins.' },
   { sku: 'AP-RO', name: 'RO water purifier', category: 'Appliances', price: 22_999, costShare: 0.72, description: '8-stage purification, 10 L tank.' },
-  { sku: 'AP-IND', name: 'Induction cooktop', category: 'Appliances', price: 5_999, costShare: 0.68, description: '2000 W, 8 presets.' }
+  { sku: 'AP-IND', name: 'Induction cooktop', category: 'Appliances', price: 5_999, costShare: 0.68, description: '2000 W, 8 presets.' },
+  { sku: 'AC-SGP', name: 'Tempered glass screen protector', category: 'Accessories', price: 499, costShare: 0.25, description: 'Fitted free in store.' },
+  { sku: 'AC-SD64', name: '64 GB microSD card', category: 'Accessories', price: 1_199, costShare: 0.5, description: 'Class 10, A1.' },
+  { sku: 'AC-BAG', name: 'Laptop backpack', category: 'Accessories', price: 2_999, costShare: 0.45, description: 'Fits 15.6" laptops, rain cover.' },
+  { sku: 'AC-MOU', name: 'Wireless mouse', category: 'Accessories', price: 1_299, costShare: 0.45, description: '2.4 GHz, silent clicks.' },
+  { sku: 'AC-HDMI', name: 'HDMI cable 2 m', category: 'Accessories', price: 699, costShare: 0.3, description: '4K 60 Hz.' },
+  { sku: 'AC-WMB', name: 'TV wall-mount bracket', category: 'Accessories', price: 2_499, costShare: 0.45, description: 'Tilting, 32–65".' },
+  { sku: 'AC-STB', name: 'Voltage stabiliser 1 kVA', category: 'Accessories', price: 5_499, costShare: 0.6, description: 'For TVs, fridges and washing machines.' },
+  { sku: 'AC-EXT', name: 'Surge-protected extension board', category: 'Accessories', price: 1_499, costShare: 0.45, description: '4 sockets, 2 USB.' }
 ];
 
 /** Kinds of account the shop sells to, with how common each is and how its name is made. */
