@@ -142,39 +142,54 @@ export async function listCount(db: FieldbookDb, name: CollectionName, filter: L
 
 export type SearchOptions = { trash?: boolean; owner?: string; conflicts?: boolean; accountId?: string };
 
+/** A word with more index entries than this only filters rows; rarer words narrow the candidates by key first. */
+const NARROW_LIMIT = 20_000;
+
 /**
  * Prefix search: every word of the query must be the start of one of the record's `_terms` (name, e-mail, company…).
- * The word with the fewest index entries (counted on the multi-entry `_terms` index, which reads no rows) drives a
- * cursor, the other words filter, and the cursor stops after `limit` hits: the cost follows the rarest word, not the
- * table size. Results come back in list (name) order.
+ * Only keys are read until a record is a real candidate: the rarest word (counted on the multi-entry `_terms` index,
+ * which reads no rows) gives primary keys in growing batches, the key sets of the other rare words intersect them,
+ * and only the survivors are read and checked. The cost follows the rarest word, not the table size, and a common
+ * first letter stops after one small batch. Results come back in list (name) order.
  */
 export async function searchPrefix<N extends CollectionName>(db: FieldbookDb, name: N, query: string, limit = 50, o: SearchOptions = {}): Promise<RowOf<N>[]> {
   const parts = queryWords(query);
   if (parts.length === 0 || limit <= 0) return [];
   const t = table(db, name);
-  const matches = (r: AnyRow, words: string[]) =>
+  const matches = (r: AnyRow | undefined): r is AnyRow =>
+    !!r &&
+    r._del === (o.trash ? 1 : 0) &&
     (!o.owner || r.owner === o.owner) &&
     (!o.conflicts || r._conflict === 1) &&
     (!o.accountId || r.accountId === o.accountId) &&
-    words.every((w) => r._terms.some((term) => term.startsWith(w)));
+    parts.every((w) => r._terms.some((term) => term.startsWith(w)));
   if (o.trash) {
-    // The trash is small, and a live word range can be large: read the trash and match in memory.
-    return (await delRange(db, name, 1).filter((r) => matches(r, parts)).limit(limit).toArray()) as RowOf<N>[];
+    // The trash is small and a live word can match thousands: read the trash and match in memory.
+    return (await delRange(db, name, 1).filter(matches).limit(limit).toArray()).sort(byName) as RowOf<N>[];
   }
-  let driver = parts[0];
+  const range = (w: string) => t.where('_terms').startsWith(w);
+  let ordered = parts;
+  const sizes = new Map<string, number>();
   if (parts.length > 1) {
-    const sizes = await Promise.all(parts.map((w) => t.where('_terms').startsWith(w).count()));
-    driver = parts[sizes.indexOf(Math.min(...sizes))];
+    await Promise.all(parts.map(async (w) => sizes.set(w, await range(w).count())));
+    ordered = [...parts].sort((a, b) => sizes.get(a)! - sizes.get(b)!);
   }
-  const rest = parts.filter((w) => w !== driver);
-  const rows = await t
-    .where('_terms')
-    .startsWith(driver)
-    .distinct()
-    .filter((r) => r._del === 0 && matches(r, rest))
-    .limit(limit)
-    .toArray();
-  return rows.sort(byName) as RowOf<N>[];
+  const [driver, ...others] = ordered;
+  const narrowers = await Promise.all(
+    others.filter((w) => sizes.get(w)! <= NARROW_LIMIT).map(async (w) => new Set(await range(w).primaryKeys()))
+  );
+  const found: AnyRow[] = [];
+  let checked = 0;
+  for (let cap = Math.max(200, limit * 4); ; cap *= 4) {
+    // Unique keys in first-seen order: a longer batch starts with the shorter one, so `checked` skips what was read.
+    const batch = await range(driver).limit(cap).primaryKeys();
+    const keys = [...new Set(batch)];
+    const fresh = keys.slice(checked).filter((k) => narrowers.every((s) => s.has(k)));
+    checked = keys.length;
+    if (fresh.length > 0) found.push(...(await t.bulkGet(fresh)).filter(matches));
+    if (found.length >= limit || batch.length < cap) break;
+  }
+  return found.sort(byName).slice(0, limit) as RowOf<N>[];
 }
 
 /** The words of a search box, lower-cased the way `_terms` are (an e-mail typed whole is kept whole too). */
