@@ -195,7 +195,7 @@ describe('bad input from peers and from the disk', () => {
     const c = await createContact(ws, { firstName: 'Asha', phone: '1' });
     const before = await readModel(ws);
     const add = ws.db.updates.add.bind(ws.db.updates);
-    ws.db.updates.add = () => Promise.reject(Object.assign(new Error('quota'), { name: 'QuotaExceededError' }));
+    ws.db.updates.add = (() => Promise.reject(Object.assign(new Error('quota'), { name: 'QuotaExceededError' }))) as unknown as typeof ws.db.updates.add;
     const err = await updateContact(ws, c.id, { phone: '2' }).catch((e) => e);
     expect(err).toBeInstanceOf(StorageError);
     expect(err.message).toMatch(/storage is full/i);
