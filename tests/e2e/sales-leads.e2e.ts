@@ -131,10 +131,18 @@ describe('sales: kiosk → lead → qualified → converted → won', () => {
     expect(await cardIn('prospecting').count()).toBe(0);
 
     // Keyboard: focus the card's move button, pick up, one column right, drop.
-    const handle = cardIn('qualification').getByRole('button', { name: `Move ${deal}` });
-    await handle.focus();
-    await page.keyboard.press('Space');
-    await expect.poll(() => page.getByTestId('board-announcement').textContent()).toContain('Picked up');
+    // The card shows in its new column at once and is re-rendered when the column re-reads the stored move; pick it
+    // up again if that re-render took the focus away before the key press landed.
+    await expect
+      .poll(
+        async () => {
+          await cardIn('qualification').getByRole('button', { name: `Move ${deal}` }).focus();
+          await page.keyboard.press('Space');
+          return page.getByTestId('board-announcement').textContent();
+        },
+        { timeout: 60_000, intervals: [500, 1000, 2000] }
+      )
+      .toContain('Picked up');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Space');
     await cardIn('proposal').waitFor();
