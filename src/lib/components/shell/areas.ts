@@ -36,30 +36,18 @@ export const areas: readonly Area[] = [
     href: '/tasks',
     label: 'Tasks',
     icon: 'tasks',
-    notBuilt: {
-      notice: 'Tasks are not built yet.',
-      planned: 'To-dos and reminders tied to contacts, accounts and deals, with due dates and owners.'
-    }
   },
   {
     id: 'quotes',
     href: '/quotes',
     label: 'Quotes',
     icon: 'quotes',
-    notBuilt: {
-      notice: 'Quotes are not built yet.',
-      planned: 'Quotes with product lines, discounts and exact totals, turned into an order when accepted.'
-    }
   },
   {
     id: 'products',
     href: '/products',
     label: 'Products',
     icon: 'products',
-    notBuilt: {
-      notice: 'Products are not built yet.',
-      planned: 'A price book of products and services with prices per currency, used by quotes and orders.'
-    }
   },
   {
     id: 'orders',
@@ -129,6 +117,7 @@ export const areas: readonly Area[] = [
   },
   { id: 'import', href: '/import', label: 'Import', icon: 'upload' },
   { id: 'duplicates', href: '/duplicates', label: 'Duplicates', icon: 'filter' },
+  { id: 'rules', href: '/rules', label: 'Rules', icon: 'check' },
   { id: 'conflicts', href: '/conflicts', label: 'Conflicts', icon: 'alert' },
   { id: 'data', href: '/data', label: 'Your data', icon: 'download' },
   { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings', isInHeader: true }
