@@ -140,7 +140,7 @@ describe('sales: kiosk → lead → qualified → converted → won', () => {
           await page.keyboard.press('Space');
           return page.getByTestId('board-announcement').textContent();
         },
-        { timeout: 60_000, intervals: [500, 1000, 2000] }
+        { timeout: 60_000, interval: 1000 }
       )
       .toContain('Picked up');
     await page.keyboard.press('ArrowRight');
