@@ -103,7 +103,11 @@ export const areas: readonly Area[] = [
     id: 'analytics',
     href: '/analytics',
     label: 'Analytics',
-    icon: 'analytics'
+    icon: 'analytics',
+    notBuilt: {
+      notice: 'The analytics pages are not built yet.',
+      planned: 'Segments, customer value and churn, next best offer, forecasts, pivot and cohorts — computed on this device; the models already exist in the app’s core.'
+    }
   },
   {
     id: 'sync',
@@ -115,8 +119,6 @@ export const areas: readonly Area[] = [
       planned: 'Merge edits with teammates’ tablets peer to peer in the same room, or through a relay server when apart.'
     }
   },
-  { id: 'import', href: '/import', label: 'Import', icon: 'upload' },
-  { id: 'duplicates', href: '/duplicates', label: 'Duplicates', icon: 'filter' },
   { id: 'rules', href: '/rules', label: 'Rules', icon: 'check' },
   { id: 'conflicts', href: '/conflicts', label: 'Conflicts', icon: 'alert' },
   { id: 'data', href: '/data', label: 'Your data', icon: 'download' },
