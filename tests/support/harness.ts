@@ -58,13 +58,22 @@ export const CHROMIUM_ARGS = [
 /** Waiting for the app: the machines have 2 cores and builds run beside the tests. */
 export const APP_TIMEOUT_MS = 90_000;
 
+/** Best-effort removal of a temp profile: Chromium may still be writing into it as it exits, which must not fail a run. */
+function removeQuietly(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch {
+    /* left for the OS to clean up with the rest of the temp dir */
+  }
+}
+
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
 
 function cleanUp(): void {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of tempDirs) removeQuietly(dir);
   tempDirs.clear();
 }
 // Registered when a test file imports this module, so it runs after that file's own afterAll hooks (Vitest runs them
@@ -151,7 +160,7 @@ export async function launchBrowser(options: { userDataDir?: string; offline?: b
   if (isOwnDir) {
     tempDirs.add(dir);
     context.once('close', () => {
-      rmSync(dir, { recursive: true, force: true });
+      removeQuietly(dir);
       tempDirs.delete(dir);
     });
   }
