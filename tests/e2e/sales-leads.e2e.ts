@@ -145,8 +145,9 @@ describe('sales: kiosk → lead → qualified → converted → won', () => {
       .toContain('Picked up');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Space');
+    // While carried, the card already shows over Proposal; the drop is done once the move is announced.
+    await expect.poll(() => page.getByTestId('board-announcement').textContent(), { timeout: 30_000, interval: 200 }).toContain(`Moved ${deal} to Proposal`);
     await cardIn('proposal').waitFor();
-    expect(await page.getByTestId('board-announcement').textContent()).toContain(`Moved ${deal} to Proposal`);
 
     await page.reload();
     await page.locator('[data-app-ready]').waitFor({ state: 'attached' });
