@@ -120,6 +120,8 @@ export const areas: readonly Area[] = [
     }
   },
   { id: 'rules', href: '/rules', label: 'Rules', icon: 'check' },
+  { id: 'import', href: '/import', label: 'Import', icon: 'upload' },
+  { id: 'duplicates', href: '/duplicates', label: 'Duplicates', icon: 'filter' },
   { id: 'conflicts', href: '/conflicts', label: 'Conflicts', icon: 'alert' },
   { id: 'data', href: '/data', label: 'Your data', icon: 'download' },
   { id: 'settings', href: '/settings', label: 'Settings', icon: 'settings', isInHeader: true }
