@@ -1,0 +1,211 @@
+// Analytics screens in real Chromium: time to the first chart, the longest main-thread task while models run (small demo and the
+// full UCI Online Retail file imported), and what reading the workspace on the main thread instead of in the worker would cost.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { freshApp, launchBrowser, startServer, type Server } from '../support/harness';
+import { median, record } from './results';
+
+const DATA = resolve(process.cwd(), '../shared/data');
+const screens: { link: string; ready: string }[] = [
+  { link: 'Segmentation', ready: '[data-testid="rfm-segments"]' },
+  { link: 'Profitability', ready: '[data-testid="profit-segments"]' },
+  { link: 'Customer value and churn', ready: '[data-testid="churn-figures"]' },
+  { link: 'Next best offer', ready: '[data-testid="rules"], [data-testid="no-rules"]' },
+  { link: 'Forecasting', ready: 'figure[data-chart] svg' },
+  { link: 'Pivot', ready: '[data-testid="pivot"]' },
+  { link: 'Cohorts', ready: 'figure[data-chart] svg' },
+  { link: 'Service and campaigns', ready: '[data-testid="ticket-rates"]' }
+];
+
+declare global {
+  // eslint-disable-next-line no-var -- the page-side list the long-task observer fills
+  var __longTasks: { start: number; duration: number }[];
+}
+
+let server: Server;
+let context: BrowserContext;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fieldbook-analytics-bench-'));
+  server = await startServer();
+  context = await launchBrowser();
+  await context.addInitScript(() => {
+    globalThis.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) globalThis.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const longestSince = (page: Page, since: number): Promise<{ max: number; count: number }> =>
+  page.evaluate((s) => {
+    const tasks = globalThis.__longTasks.filter((t) => t.start >= s);
+    return { max: Math.max(0, ...tasks.map((t) => t.duration)), count: tasks.length };
+  }, since);
+
+type TraceEvent = { ph: string; name: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } };
+
+/**
+ * Runs `fn` under a Chrome trace and returns the main thread's longest task by wall-clock time and by thread CPU time.
+ * On a busy machine a task's wall time includes the time the thread waited for a core; its CPU time does not, so the
+ * two together tell the app's own main-thread work from the machine's load.
+ */
+async function traced<T>(page: Page, fn: () => Promise<T>): Promise<{ result: T; wallMs: number; cpuMs: number; cpuOfLongestMs: number }> {
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  // Playwright types trace events as string maps; they are Chrome trace events with numeric times.
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: 'toplevel,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  const result = await fn();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  // Every renderer of the browser is in the trace; the page's main thread is the busiest CrRendererMain.
+  const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const runTasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X');
+  const busy = (m: TraceEvent) => runTasks.filter((t) => t.pid === m.pid && t.tid === m.tid).reduce((n, t) => n + (t.dur ?? 0), 0);
+  const main = mains.reduce<TraceEvent | null>((a, m) => (!a || busy(m) > busy(a) ? m : a), null);
+  const tasks = runTasks.filter((e) => main && e.pid === main.pid && e.tid === main.tid);
+  const longest = tasks.reduce<TraceEvent | null>((a, t) => (!a || (t.dur ?? 0) > (a.dur ?? 0) ? t : a), null);
+  return {
+    result,
+    wallMs: (longest?.dur ?? 0) / 1000,
+    cpuMs: Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000)),
+    cpuOfLongestMs: (longest?.tdur ?? 0) / 1000
+  };
+}
+
+const load = (): string => `machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+
+/** Visits every screen once through the sub-navigation; each first visit runs that screen's models in the worker. */
+async function visitAll(page: Page): Promise<{ max: number; perScreen: Record<string, number> }> {
+  const perScreen: Record<string, number> = {};
+  for (const s of screens) {
+    const mark = await page.evaluate(() => performance.now());
+    await page.locator(`nav[aria-label="Analytics screens"] a:text-is("${s.link}")`).click();
+    await page.locator(s.ready).first().waitFor({ timeout: 600_000 });
+    await page.locator('[data-analytics-loading]').first().waitFor({ state: 'detached', timeout: 600_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    perScreen[s.link] = (await longestSince(page, mark)).max;
+  }
+  return { max: Math.max(...Object.values(perScreen)), perScreen };
+}
+
+const describeScreens = (perScreen: Record<string, number>) =>
+  Object.entries(perScreen)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ');
+
+describe('analytics screens on the small demo', () => {
+  it('time to first chart on segmentation, and the longest main-thread task while every screen’s models run', async () => {
+    // Load the demo once (its own figure lives in app.bench.ts), then time fresh page loads of the segmentation screen.
+    const warmup = await freshApp(await context.newPage(), server.url, 'analytics?demo=small', { demo: true, timeout: 600_000 });
+    await warmup.close();
+    const firstChart: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await context.newPage();
+      await page.goto(new URL('analytics/segmentation?demo=small', server.url).href);
+      await page.locator('figure[data-chart] svg').first().waitFor({ timeout: 120_000 });
+      firstChart.push(await page.evaluate(() => performance.now()));
+      await page.close();
+    }
+    record('Segmentation, time to first chart from a cold page load (small demo), median of 3', median(firstChart), 'ms', { max: 3000 }, 'app boot + worker reads 3,000 orders + RFM, k-means (k 1–8, two criteria)');
+
+    const page = await freshApp(await context.newPage(), server.url, 'analytics?demo=small', { demo: true });
+    await page.getByRole('heading', { name: 'The data at a glance' }).waitFor({ timeout: 120_000 });
+    const { result, cpuMs, cpuOfLongestMs } = await traced(page, () => visitAll(page));
+    const { max, perScreen } = result;
+    record('Main thread longest task while models run', max, 'ms', { max: 50 }, `PerformanceObserver, small demo, first visit of every screen: ${describeScreens(perScreen)}; ${load()}`);
+    record('Main thread longest task while models run, CPU time (Chrome trace)', cpuMs, 'ms', { max: 50 }, `the longest task by wall time used ${cpuOfLongestMs.toFixed(0)} ms of CPU; the rest of its wall time the thread waited for a core`);
+
+    // Back to segmentation: the answer is remembered while the data is unchanged.
+    const t0 = await page.evaluate(() => performance.now());
+    await page.locator('nav[aria-label="Analytics screens"] a:text-is("Segmentation")').click();
+    await page.locator('[data-testid="rfm-segments"]').waitFor();
+    const revisit = (await page.evaluate(() => performance.now())) - t0;
+    record('Segmentation revisited with unchanged data, to figures shown', revisit, 'ms', { max: 200 });
+    await page.close();
+  });
+
+  it('reading the workspace on the main thread and posting it to a worker (the design not taken)', async () => {
+    const page = await freshApp(await context.newPage(), server.url, 'analytics?demo=small', { demo: true });
+    const r = await page.evaluate(async () => {
+      const open = (name: string) =>
+        new Promise<IDBDatabase>((res, rej) => {
+          const req = indexedDB.open(name);
+          req.onsuccess = () => res(req.result);
+          req.onerror = () => rej(req.error);
+        });
+      const db = await open('fieldbook-demo-small');
+      const readChunk = (store: string, after: string | null, n: number) =>
+        new Promise<Record<string, unknown>[]>((res, rej) => {
+          const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
+          const req = db.transaction(store).objectStore(store).getAll(range, n);
+          req.onsuccess = () => res(req.result as Record<string, unknown>[]);
+          req.onerror = () => rej(req.error);
+        });
+      const since = performance.now();
+      const rows: Record<string, unknown>[] = [];
+      const t0 = performance.now();
+      for (const store of ['orders', 'interactions', 'contacts', 'tickets']) {
+        let after: string | null = null;
+        for (;;) {
+          const chunk = await readChunk(store, after, 2000);
+          rows.push(...chunk);
+          if (chunk.length < 2000) break;
+          after = chunk[chunk.length - 1].id as string;
+          await new Promise((res) => setTimeout(res, 0));
+        }
+      }
+      const readMs = performance.now() - t0;
+      const worker = new Worker(URL.createObjectURL(new Blob(['onmessage = (e) => postMessage(e.data.length)'], { type: 'text/javascript' })));
+      const t1 = performance.now();
+      worker.postMessage(rows);
+      const postMs = performance.now() - t1;
+      await new Promise((res) => (worker.onmessage = res));
+      worker.terminate();
+      db.close();
+      await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 50)));
+      const longest = Math.max(0, ...globalThis.__longTasks.filter((t) => t.start >= since).map((t) => t.duration));
+      return { rows: rows.length, readMs, postMs, longest };
+    });
+    record('Main-thread alternative: postMessage of the read rows to a worker (structured clone on the main thread)', r.postMs, 'ms', null, `${r.rows} rows of the small demo (orders, interactions, contacts, tickets)`);
+    record('Main-thread alternative: longest task while reading those rows in chunks and posting them', r.longest, 'ms', null, `read took ${r.readMs.toFixed(0)} ms; the app reads in the worker instead`);
+    await page.close();
+  });
+});
+
+describe('analytics screens on the full UCI Online Retail file', () => {
+  it('imports 541,909 rows with progress, then runs every screen', async () => {
+    const workspace = `bench-retail-${Date.now()}`;
+    const page = await freshApp(await context.newPage(), server.url, `analytics/import?workspace=${workspace}`);
+    await page.getByLabel('Purchase history (CSV, or CSV compressed as .gz)').setInputFiles(join(DATA, 'onlineretail.csv.gz'));
+    await page.getByText('This looks like the UCI Online Retail file').waitFor({ timeout: 60_000 });
+    const mark = await page.evaluate(() => performance.now());
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('progressbar').first().waitFor();
+    await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor({ timeout: 1_500_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    const during = await longestSince(page, mark);
+    const summary = (await page.getByTestId('import-summary').textContent()) ?? '';
+    record('Online Retail import (541,909 rows, gzip) in the worker', 541_909 / seconds, 'rows/s', null, `${seconds.toFixed(0)} s; ${summary.replace(/\s+/g, ' ').trim()}`);
+    record('Main thread longest task during the import', during.max, 'ms', { max: 50 }, `${during.count} long tasks; ${load()}`);
+
+    const { result, cpuMs } = await traced(page, () => visitAll(page));
+    record('Main thread longest task while models run (Online Retail, 4,372 customers)', result.max, 'ms', { max: 50 }, `${describeScreens(result.perScreen)}; ${load()}`);
+    record('Main thread longest task while models run (Online Retail), CPU time (Chrome trace)', cpuMs, 'ms', { max: 50 });
+    await page.close();
+  });
+});
