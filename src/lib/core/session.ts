@@ -37,6 +37,8 @@ export async function openSession(choice: WorkspaceChoice, env: SessionEnv): Pro
   const lease = await leaseDevice(choice.name, env.storage, env.locks);
   const ws = new Workspace({ db, device: lease.clientId, user: env.user, isWriter: lease.isWriter, onCompactionDue: env.onCompactionDue });
   void lease.whenWriter.then(() => {
+    // Docs a read-only tab loaded (an export, say) predate the other tab's writes: start writing from storage.
+    ws.close();
     ws.isWriter = true;
   });
   return { choice, db, ws, lease };

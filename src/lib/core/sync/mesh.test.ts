@@ -1,0 +1,275 @@
+// Meeting rooms in Node: the real y-webrtc signaling server (scripts/signal.js), fake WebRTC links, real sync sessions on fake-indexeddb.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+// @ts-expect-error ws ships no type declarations and @types/ws is not a dependency; only its constructor is used
+import WebSocket from 'ws';
+import { createContact, createRecords, deleteContact, updateContact } from '../commands';
+import { memoryWorkspace } from '../testing';
+import { deriveTeamKey, roomName } from './crypto';
+import { FakeNetwork } from './fake-webrtc';
+import {
+  formatRoomCode,
+  joinMesh,
+  newRoomCode,
+  normaliseRoomCode,
+  normaliseSignalingUrl,
+  openSignal,
+  roomTopic,
+  sealSignal,
+  ROOM_CODE_ALPHABET,
+  type Mesh,
+  type MeshOptions,
+  type SignalMessage,
+  type SocketConstructor
+} from './mesh';
+import { readModel } from './rebuild';
+import type { Workspace } from './workspace';
+
+const SIGNAL_JS = fileURLToPath(new URL('../../../../scripts/signal.js', import.meta.url));
+const WORKSPACE = 'mesh-test';
+const PASSWORD = 'himal team 2026';
+const Socket = WebSocket as unknown as SocketConstructor;
+
+let signalUrl = '';
+let server: ChildProcess;
+let key: CryptoKey;
+let wrongKey: CryptoKey;
+let teamRoom: string;
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [SIGNAL_JS, '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  signalUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`signal.js did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /running at (ws:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    server.stdout!.on('data', onData);
+    server.stderr!.on('data', onData);
+    server.once('exit', (code) => reject(new Error(`signal.js exited with ${code}:\n${output}`)));
+  });
+  [key, wrongKey, teamRoom] = await Promise.all([deriveTeamKey(PASSWORD, WORKSPACE), deriveTeamKey('another password', WORKSPACE), roomName(PASSWORD, WORKSPACE)]);
+});
+
+afterAll(() => {
+  server?.kill('SIGTERM');
+});
+
+const meshes: Mesh[] = [];
+afterEach(async () => {
+  await Promise.all(meshes.splice(0).map((m) => m.leave()));
+});
+
+const until = (assertion: () => Promise<void> | void, timeout = 20_000) => vi.waitFor(assertion, { timeout, interval: 25 });
+
+async function join(ws: Workspace, network: FakeNetwork, topic: string, o: Partial<MeshOptions> = {}): Promise<Mesh> {
+  const mesh = joinMesh({ ws, key, topic, signaling: [signalUrl], Socket, PeerConnection: network.peerConnection(String(ws.device)), announceEveryMs: 1000, retryMs: 100, ...o });
+  meshes.push(mesh);
+  return mesh;
+}
+
+const expectSameData = async (...peers: Workspace[]) => {
+  const first = await readModel(peers[0]);
+  for (const p of peers.slice(1)) expect(await readModel(p)).toEqual(first);
+};
+const liveWith = (mesh: Mesh, n: number) => mesh.peers.filter((p) => p.state === 'live').length === n;
+
+/** A plain subscriber on the signaling server: what the server (or anyone on it) can see. */
+async function eavesdrop(topic: string): Promise<{ messages: { data: unknown }[]; socket: { close(): void; send(s: string): void } }> {
+  const socket = new WebSocket(signalUrl) as { on(e: string, f: (d: unknown) => void): void; send(s: string): void; close(): void };
+  const messages: { data: unknown }[] = [];
+  await new Promise<void>((resolve) => socket.on('open', () => resolve()));
+  socket.on('message', (d) => messages.push(JSON.parse(String(d)) as { data: unknown }));
+  socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+  return { messages, socket };
+}
+
+describe('room codes and addresses', () => {
+  it('makes short unambiguous codes, accepts them as people type them, and hashes code and team into the topic', async () => {
+    for (let i = 0; i < 200; i++) {
+      const code = newRoomCode();
+      expect(code).toMatch(new RegExp(`^[${ROOM_CODE_ALPHABET}]{6}$`));
+      expect(normaliseRoomCode(formatRoomCode(code).toLowerCase())).toBe(code);
+    }
+    expect(normaliseRoomCode(' k7p 2qx ')).toBe('K7P2QX');
+    expect(normaliseRoomCode('K7P2Q')).toBeNull();
+    expect(normaliseRoomCode('K7P2Q0')).toBeNull(); // 0 is not used: it reads like O
+    const a = await roomTopic(teamRoom, 'K7P2QX');
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(await roomTopic(teamRoom, 'K7P2QX')).toBe(a);
+    expect(await roomTopic(teamRoom, 'K7P2QY')).not.toBe(a);
+    expect(await roomTopic(await roomName('another password', WORKSPACE), 'K7P2QX')).not.toBe(a);
+  });
+
+  it('turns a typed signaling address into a ws:// URL or says what is wrong', () => {
+    expect(normaliseSignalingUrl('192.168.1.20:4444')).toBe('ws://192.168.1.20:4444');
+    expect(normaliseSignalingUrl('http://laptop.local:4444/')).toBe('ws://laptop.local:4444');
+    expect(() => normaliseSignalingUrl('ftp://x')).toThrow(/ws:\/\//);
+    expect(() => normaliseSignalingUrl('ws://192.168.1.20:4444', 'https:')).toThrow(/wss:\/\//);
+    expect(normaliseSignalingUrl('ws://localhost:4444', 'https:')).toBe('ws://localhost:4444');
+  });
+});
+
+describe('signaling', () => {
+  it('seals every message: the server sees only ciphertext, and messages under another key or topic do not open', async () => {
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    const m: SignalMessage = { type: 'announce', mid: '0123456789abcdef', from: 'ab'.repeat(16), device: 4242 };
+    const data = await sealSignal(key, topic, m);
+    expect(data).not.toContain('announce');
+    expect(await openSignal(key, topic, data)).toEqual(m);
+    expect(await openSignal(wrongKey, topic, data)).toBeNull();
+    expect(await openSignal(key, `${topic.slice(1)}0`, data)).toBeNull();
+    expect(await openSignal(key, topic, 'not base64 at all!')).toBeNull();
+    expect(await openSignal(key, topic, { not: 'a string' })).toBeNull();
+  });
+
+  it('two devices meet through the server, which relays only sealed data', async () => {
+    const network = new FakeNetwork();
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    const spy = await eavesdrop(topic);
+    const a = memoryWorkspace();
+    const b = memoryWorkspace();
+    await createContact(a, { firstName: 'Sita', lastName: 'Gurung', email: 'sita@example.com.np' });
+    const ma = await join(a, network, topic);
+    const mb = await join(b, network, topic);
+    await until(() => expect(liveWith(ma, 1) && liveWith(mb, 1)).toBe(true));
+    await expectSameData(a, b);
+    spy.socket.close();
+    expect(spy.messages.length).toBeGreaterThan(3);
+    const seen = JSON.stringify(spy.messages);
+    for (const secret of [ma.peerId, mb.peerId, 'offer', 'candidate', 'fake-', String(a.device)]) expect(seen).not.toContain(secret);
+  });
+});
+
+describe('a meeting', () => {
+  it('two devices that edited offline converge: different fields both kept, the same field listed as a conflict, delete vs edit keeps the record', async () => {
+    const network = new FakeNetwork();
+    const a = memoryWorkspace({ user: () => 'asha' });
+    const b = memoryWorkspace({ user: () => 'bikash' });
+    const sita = await createContact(a, { firstName: 'Sita', lastName: 'Gurung' });
+    const ram = await createContact(a, { firstName: 'Ram', lastName: 'Thapa' });
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    let [ma, mb] = [await join(a, network, topic), await join(b, network, topic)];
+    await until(() => expect(liveWith(ma, 1) && liveWith(mb, 1)).toBe(true));
+    await Promise.all([ma.leave(), mb.leave()]);
+
+    await updateContact(a, sita.id, { title: 'Owner' });
+    await updateContact(b, sita.id, { phone: '+977 9800000001' });
+    await updateContact(a, ram.id, { notes: 'from Asha' });
+    await updateContact(b, ram.id, { notes: 'from Bikash' });
+    await deleteContact(a, ram.id);
+    await createContact(b, { firstName: 'Hari', lastName: 'Rai' });
+
+    [ma, mb] = [await join(a, network, topic), await join(b, network, topic)];
+    await until(() => expect(liveWith(ma, 1) && liveWith(mb, 1)).toBe(true));
+    await expectSameData(a, b);
+    const merged = await a.db.rows('contact').get(sita.id);
+    expect(merged).toMatchObject({ title: 'Owner', phone: '+977 9800000001' });
+    expect((await a.db.rows('contact').toArray()).length).toBe(3);
+    expect((await a.db.conflicts.toArray()).map((c) => c.path)).toContain('notes');
+    expect((await b.db.conflicts.toArray()).map((c) => c.path)).toContain('notes');
+    expect(ma.peers[0].syncedAt).not.toBeNull();
+  });
+
+  it('three devices where one pair cannot connect still converge (changes are forwarded), and live edits reach everyone', async () => {
+    const network = new FakeNetwork();
+    const [a, b, c] = [memoryWorkspace(), memoryWorkspace(), memoryWorkspace()];
+    await createRecords(a, 'contact', [{ firstName: 'A1', lastName: 'Rai' }]);
+    await createRecords(b, 'contact', [{ firstName: 'B1', lastName: 'Rai' }]);
+    await createRecords(c, 'contact', [{ firstName: 'C1', lastName: 'Rai' }]);
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    network.block(String(a.device), String(c.device));
+    const ma = await join(a, network, topic, { connectTimeoutMs: 1500 });
+    const mb = await join(b, network, topic);
+    const mc = await join(c, network, topic, { connectTimeoutMs: 1500 });
+    await until(() => expect(liveWith(mb, 2) && liveWith(mc, 1) && liveWith(ma, 1)).toBe(true));
+    await until(() => expectSameData(a, b, c));
+    await createContact(a, { firstName: 'Live', lastName: 'FromA' });
+    await until(async () => expect((await c.db.rows('contact').toArray()).some((r) => r.firstName === 'Live')).toBe(true));
+    expect(mc.peers.find((p) => p.device === a.device)?.state ?? 'connecting').not.toBe('live');
+  });
+
+  it('a device that drops mid-sync shows as failed, and converges when it comes back (a reload: new peer id, same device)', async () => {
+    const network = new FakeNetwork(2);
+    const a = memoryWorkspace();
+    const b = memoryWorkspace();
+    await createRecords(
+      a,
+      'contact',
+      Array.from({ length: 1500 }, (_, i) => ({ firstName: `P${i}`, lastName: 'Shrestha', notes: 'x'.repeat(200) }))
+    );
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    const ma = await join(a, network, topic);
+    const mb = await join(b, network, topic);
+    await until(() => expect((mb.peers[0]?.stats?.bytesReceived ?? 0) > 0).toBe(true));
+    network.cut(network.of(String(b.device)).at(-1)!);
+    await until(() => expect(ma.peers[0]?.state).toMatch(/failed|closed/));
+    await mb.leave();
+    const mb2 = await join(b, network, topic);
+    await until(() => expect(liveWith(ma, 1) && liveWith(mb2, 1)).toBe(true), 60_000);
+    expect(ma.peers).toHaveLength(1);
+    await expectSameData(a, b);
+  });
+
+  it('a device with another password cannot join: its messages do not open, no link is made, nothing is exchanged', async () => {
+    const network = new FakeNetwork();
+    const a = memoryWorkspace();
+    const b = memoryWorkspace();
+    await createContact(a, { firstName: 'Secret', lastName: 'Record' });
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    const ma = await join(a, network, topic);
+    // The worst case: the intruder knows the topic (it watched the server), but not the password.
+    const mb = await join(b, network, topic, { key: wrongKey });
+    await until(() => expect(ma.ignoredSignals).toBeGreaterThan(0));
+    await until(() => expect(mb.ignoredSignals).toBeGreaterThan(0));
+    expect(ma.peers).toEqual([]);
+    expect(mb.peers).toEqual([]);
+    expect(network.all).toHaveLength(0);
+    expect(await b.db.rows('contact').count()).toBe(0);
+  });
+
+  it('shares presence: who is there and which record each shows; leaving removes it at once', async () => {
+    const network = new FakeNetwork();
+    const a = memoryWorkspace();
+    const b = memoryWorkspace();
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    const ma = await join(a, network, topic, { presence: { user: 'asha', name: 'Asha Gurung', route: '/contacts/c1', collection: 'contact', recordId: 'c1', isEditing: false } });
+    const mb = await join(b, network, topic);
+    await until(() => expect(mb.peers[0]?.presence?.name).toBe('Asha Gurung'));
+    ma.setPresence({ user: 'asha', name: 'Asha Gurung', route: '/accounts/a9', collection: 'account', recordId: 'a9', isEditing: true });
+    await until(() => expect(mb.peers[0]?.presence).toMatchObject({ collection: 'account', recordId: 'a9', isEditing: true }));
+    await ma.leave();
+    await until(() => expect(mb.peers).toEqual([]), 5000);
+  });
+
+  it('a peer that sends garbage frames is refused: the session stops with a plain message, local data is intact, and it is not retried', async () => {
+    const network = new FakeNetwork();
+    const a = memoryWorkspace();
+    const b = memoryWorkspace();
+    await createContact(a, { firstName: 'Kept', lastName: 'Safe' });
+    const before = await readModel(a);
+    const topic = await roomTopic(teamRoom, newRoomCode());
+    const ma = await join(a, network, topic);
+    // B's side is hostile: as soon as its sync channel opens it writes junk on the wire.
+    const Hostile = class extends network.peerConnection('hostile') {
+      createDataChannel(label: string, init: { negotiated: true; id: number; ordered: true }) {
+        const dc = super.createDataChannel(label, init);
+        if (label === 'fieldbook-sync') dc.addEventListener('open', () => dc.send(new Uint8Array([0xfb, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 99])));
+        return dc;
+      }
+    };
+    await join(b, network, topic, { PeerConnection: Hostile });
+    await until(() => expect(ma.peers[0]?.state).toBe('failed'));
+    expect(ma.peers[0].error).toMatch(/not valid sync traffic/);
+    expect(await readModel(a)).toEqual(before);
+    const links = network.all.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(network.all.length).toBe(links);
+  });
+});
