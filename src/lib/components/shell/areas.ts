@@ -103,21 +103,13 @@ export const areas: readonly Area[] = [
     id: 'analytics',
     href: '/analytics',
     label: 'Analytics',
-    icon: 'analytics',
-    notBuilt: {
-      notice: 'The analytics pages are not built yet.',
-      planned: 'Segments, customer value and churn, next best offer, forecasts, pivot and cohorts — computed on this device; the models already exist in the app’s core.'
-    }
+    icon: 'analytics'
   },
   {
     id: 'sync',
     href: '/sync',
     label: 'Sync',
-    icon: 'sync',
-    notBuilt: {
-      notice: 'Sync is not built yet.',
-      planned: 'Merge edits with teammates’ tablets peer to peer in the same room, or through a relay server when apart.'
-    }
+    icon: 'sync'
   },
   { id: 'rules', href: '/rules', label: 'Rules', icon: 'check' },
   { id: 'import', href: '/import', label: 'Import', icon: 'upload' },
