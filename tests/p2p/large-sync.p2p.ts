@@ -15,6 +15,7 @@ import {
   waitInSync,
   webrtcStats,
   type Device,
+  type Hooked,
   type Signal
 } from './support';
 
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 /** Docs stored on a device so far (each arrives whole: a doc either is in the manifest or not). */
-const storedDocs = (d: Device) => d.page.evaluate(() => (globalThis.__fieldbook.session.db as unknown as { docs: { count(): Promise<number> } }).docs.count());
+const storedDocs = (d: Device) => d.page.evaluate(() => ((globalThis as unknown as Hooked).__fieldbook.session.db as unknown as { docs: { count(): Promise<number> } }).docs.count());
 
 describe('a new device joins a device holding the small demo (15,000 records)', () => {
   it('gets everything through the data channel in 16 KiB frames, even after its page closes midway', async () => {

@@ -21,6 +21,7 @@ import {
   waitInSync,
   webrtcStats,
   type Device,
+  type Hooked,
   type Signal
 } from './support';
 
@@ -100,7 +101,9 @@ describe('two devices', () => {
     expect(contacts.get('Sita Gurung')).toMatchObject({ title: 'Owner', phone: '+977 9800000001' });
     expect(contacts.get('Hari Rai')).toMatchObject({ _del: 1, address: expect.objectContaining({ city: 'Pokhara' }) });
     expect(contacts.has('Asha Lama') && contacts.has('Bikash Karki')).toBe(true);
-    expect(['Store manager', 'Director']).toContain(contacts.get('Ram Thapa')?.title);
+    // Same field: B wrote "Director" after A wrote "Store manager" (the steps above run in that order), so B's wins,
+    // and A's value stays listed as a conflict to review.
+    expect(contacts.get('Ram Thapa')?.title).toBe('Director');
     expect(contacts.get('Ram Thapa')?._conflict).toBe(1);
 
     for (const d of [a, b]) {
@@ -143,16 +146,29 @@ describe('three devices', () => {
     for (const d of [a, b, c]) expect((await webrtcStats(d.page)).succeededPairs).toBeGreaterThanOrEqual(2);
   });
 
-  it('shows who is where: the Sync screen lists what each device has open', async () => {
-    // C opens Sita's page (in-app); A's Sync screen then says C views that contact.
-    await c.page.getByRole('link', { name: /Sita Gurung/ }).first().click();
-    await c.page.getByRole('heading', { level: 1, name: 'Sita Gurung' }).waitFor();
-    await openSyncScreen(a.page);
-    await a.page.getByTestId('sync-peers').getByText(`Viewing a contact record (/contacts/${ids.sita})`).waitFor({ timeout: 30_000 });
-    // Unsaved typing on C shows as editing.
+  it('shows who is where: a badge on the record another device has open, and the Sync screen says what each has open', async () => {
+    // C and A open Sita's page in-app (the meeting stays up); A's header shows C there, and C's shows A.
+    for (const d of [c, a]) {
+      await d.page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
+      await d.page.getByRole('link', { name: /Sita Gurung/ }).first().click();
+      await d.page.getByRole('heading', { level: 1, name: 'Sita Gurung' }).waitFor();
+    }
+    const badgeOnA = a.page.getByRole('main').getByTestId('presence-badges');
+    await badgeOnA.and(a.page.locator('[data-count="1"]')).waitFor({ timeout: 30_000 });
+    expect(await badgeOnA.innerText()).toMatch(/local-user has this open/);
+    await c.page.getByRole('main').getByTestId('presence-badges').and(c.page.locator('[data-count="1"]')).waitFor({ timeout: 30_000 });
+    // B is elsewhere (its contact list): no badge for it on Sita's page.
+    expect(await b.page.getByRole('main').getByTestId('presence-badges').count()).toBe(0);
+
+    // Unsaved typing on C shows as editing, on A's header and on A's Sync screen.
     await c.page.getByRole('textbox', { name: 'Job title', exact: true }).fill('Owner and buyer');
+    await badgeOnA.getByText('local-user (editing) has this open').waitFor({ timeout: 30_000 });
+    expect(await checkA11y(a.page)).toEqual([]);
+    await openSyncScreen(a.page);
     await a.page.getByTestId('sync-peers').getByText(`Editing a contact record (/contacts/${ids.sita})`).waitFor({ timeout: 30_000 });
     await c.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await a.page.getByTestId('sync-peers').getByText(`Viewing a contact record (/contacts/${ids.sita})`).waitFor({ timeout: 30_000 });
+    await Promise.all([openSyncScreen(b.page), openSyncScreen(c.page)]);
   });
 });
 
@@ -168,6 +184,9 @@ describe('devices that do not belong', () => {
       await Promise.all([waitInSync(a.page, 1), waitInSync(c.page, 1)]);
       await joinMeeting(b.page, signal.url, code);
       await Promise.all([a, b, c].map((d) => waitInSync(d.page, 2)));
+      // Both sides say so in plain words; the intruder lists no device and made no connection.
+      await intruder.page.getByTestId('sync-problems').getByText(/uses a different team password, so nothing is exchanged/).waitFor({ timeout: 30_000 });
+      await a.page.getByTestId('sync-problems').getByText(/A device with a different team password tried to join this room/).waitFor({ timeout: 30_000 });
       expect(await intruder.page.getByTestId('sync-peers').count()).toBe(0);
       expect((await webrtcStats(intruder.page)).connections).toBe(0);
       expect(await contactsByName(intruder.page)).toEqual(new Map());
@@ -184,7 +203,7 @@ describe('devices that do not belong', () => {
     try {
       // Tampered app: keep the listeners the sync sessions register on the workspace, to feed them a forged change.
       await hostile.page.evaluate(() => {
-        const ws = globalThis.__fieldbook.session.ws as unknown as { onChange(l: (e: unknown) => void): () => void };
+        const ws = (globalThis as unknown as Hooked).__fieldbook.session.ws as unknown as { onChange(l: (e: unknown) => void): () => void };
         const listeners: ((e: unknown) => void)[] = [];
         const original = ws.onChange.bind(ws);
         ws.onChange = (l) => {
