@@ -231,7 +231,7 @@ describe('devices that do not belong', () => {
       // 2. Raw garbage on the data channel itself: not sync traffic, so A ends that session and does not reconnect to it.
       await hostile.page.evaluate(() => {
         for (const dc of globalThis.__webrtc.channels) {
-          if (dc.label === 'fieldbook-sync' && dc.readyState === 'open') dc.send(new Uint8Array([0xfb, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4, 1, 2, 3, 4]));
+          if (dc.label === 'fieldbook-sync' && dc.readyState === 'open') dc.send(new TextEncoder().encode('GET / HTTP/1.1 this is not a sync frame'));
         }
       });
       await problems.getByText(/not valid sync traffic/).first().waitFor({ timeout: 30_000 });
