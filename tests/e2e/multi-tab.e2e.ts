@@ -59,6 +59,7 @@ describe('two tabs of the same browser', () => {
     await reader.page.getByRole('heading', { level: 1, name: 'Sync' }).waitFor();
     await reader.page.getByTestId('sync-meeting').getByText('meetings run in that tab').waitFor();
     expect(await reader.page.getByRole('button', { name: 'Start a meeting' }).isDisabled()).toBe(true);
+    expect(await checkA11y(reader.page)).toEqual([]);
     await reader.page.goBack();
     await reader.page.getByRole('heading', { level: 1, name: 'Tara Shrestha' }).waitFor();
   });

@@ -15,6 +15,7 @@ import {
   openSyncScreen,
   readModelOf,
   savePassword,
+  smallTargets,
   startMeeting,
   startSignal,
   until,
@@ -54,8 +55,13 @@ describe('two devices', () => {
     ]);
     [ids.sita, ids.ram, ids.hari, ids.gita] = ['Sita Gurung', 'Ram Thapa', 'Hari Rai', 'Gita Shah'].map((n) => made[n]);
     await Promise.all([savePassword(a.page), savePassword(b.page)]);
+    // Before a meeting the screen offers start and join; it passes axe and every control is a finger wide.
+    expect(await checkA11y(b.page)).toEqual([]);
+    expect(await smallTargets(b.page)).toEqual([]);
     const code = await startMeeting(a.page, signal.url);
     expect(code).toMatch(/^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+    // The QR code carries an invite link to this room and signaling server.
+    await a.page.getByRole('img', { name: /QR code that opens this meeting/ }).waitFor();
     await joinMeeting(b.page, signal.url, code);
     await Promise.all([waitInSync(a.page, 1), waitInSync(b.page, 1)]);
     expect([...(await contactsByName(b.page)).keys()].sort()).toEqual(['Gita Shah', 'Hari Rai', 'Ram Thapa', 'Sita Gurung']);
@@ -69,7 +75,9 @@ describe('two devices', () => {
 
     // The screen says what is happening, in words, and passes axe.
     await a.page.getByTestId('sync-peers').getByText('In sync').waitFor();
+    await a.page.getByTestId('sync-status').getByText('Last synced with another device').waitFor();
     expect(await checkA11y(a.page)).toEqual([]);
+    expect(await smallTargets(a.page)).toEqual([]);
     await Promise.all([leaveMeeting(a.page), leaveMeeting(b.page)]);
   });
 
@@ -124,8 +132,15 @@ describe('three devices', () => {
     await c.page.locator('[data-app-ready]').waitFor({ state: 'attached' });
     await savePassword(c.page);
     await Promise.all([openSyncScreen(a.page), openSyncScreen(b.page)]);
+    // C joins through the invite the QR code holds (the same URL as A's invite link): room and server are filled in.
+    const invite = (await a.page.getByTestId('invite-link').getAttribute('href'))!;
+    expect(invite).toContain('/sync?');
+    await c.page.goto(invite);
+    await c.page.locator('[data-app-ready]').waitFor({ state: 'attached' });
     const code = (await a.page.getByTestId('room-code').textContent())!.trim();
-    await joinMeeting(c.page, signal.url, code);
+    await expect.poll(() => c.page.getByRole('textbox', { name: 'Room code' }).inputValue()).toBe(code.replace('-', ''));
+    expect(await c.page.getByRole('textbox', { name: 'Signaling server' }).inputValue()).toBe(signal.url);
+    await c.page.getByRole('button', { name: 'Join', exact: true }).click();
     await Promise.all([a, b, c].map((d) => waitInSync(d.page, 2)));
     const models = await Promise.all([a, b, c].map((d) => readModelOf(d.page)));
     expect(models[1]).toEqual(models[0]);

@@ -135,8 +135,9 @@ export async function startMeeting(page: Page, signalUrl: string): Promise<strin
 export async function joinMeeting(page: Page, signalUrl: string, code: string): Promise<void> {
   await openSyncScreen(page);
   await page.getByRole('textbox', { name: 'Signaling server' }).fill(signalUrl);
+  // By keyboard: Enter in the code field joins (startMeeting taps its button).
   await page.getByRole('textbox', { name: 'Room code' }).fill(code);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Room code' }).press('Enter');
   await page.locator('[data-testid=sync-meeting][data-status=in-room]').waitFor({ timeout: 30_000 });
 }
 
@@ -318,6 +319,19 @@ export async function webrtcStats(page: Page): Promise<LinkStats> {
     }
     return out;
   });
+}
+
+/** Visible buttons and fields in `scope` smaller than a 44×44 CSS px touch target. */
+export async function smallTargets(page: Page, scope = 'main'): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>(`${selector} button, ${selector} .button, ${selector} select, ${selector} input:not([type=checkbox]), ${selector} textarea`)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.height < 43.5 || r.width < 43.5) out.push(`${el.tagName} "${el.textContent?.trim() || el.getAttribute('aria-label')}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out;
+  }, scope);
 }
 
 /** Polls a condition in Node (the tests never sleep a fixed time). */
