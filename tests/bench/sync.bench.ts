@@ -28,7 +28,7 @@ const load = () => `load average ${loadavg()[0].toFixed(1)} on ${availableParall
 let keyPromise: Promise<CryptoKey> | null = null;
 const teamKey = () => (keyPromise ??= deriveTeamKey('himal team 2026', 'bench'));
 
-type Link = { done: Promise<[SyncSummary, SyncSummary]>; close: () => Promise<void>; drop: () => void };
+type Link = { done: Promise<[SyncSummary, SyncSummary]>; close: () => Promise<void>; drop: () => void; onFrameSent: (fn: (n: number) => void) => void };
 
 /** Connects two workspaces with a session on each end of a memory channel pair. */
 async function link(a: Workspace, b: Workspace): Promise<Link> {
@@ -43,7 +43,11 @@ async function link(a: Workspace, b: Workspace): Promise<Link> {
       sb.close();
       await Promise.all([sa.closed, sb.closed]);
     },
-    drop: () => ca.drop('bench: link cut midway')
+    drop: () => ca.drop('bench: link cut midway'),
+    onFrameSent: (fn) => {
+      let n = 0;
+      ca.tap(() => fn(++n));
+    }
   };
 }
 
@@ -101,14 +105,13 @@ describe('sync', () => {
     record(`First full sync to a new device, ${records.toLocaleString('en')} records in ${docs} docs`, ms / 1000, 's', { max: 90 }, `${LABEL}; ${load()}`);
     record('First full sync: records per second', records / (ms / 1000), 'records/s', null, `${(sent.bytesSent / 1024 / 1024).toFixed(1)} MiB sent in ${sent.framesSent.toLocaleString('en')} frames of ≤ 16 KiB; ${LABEL}`);
 
-    // Cut midway (as a tablet that is shut) once half the docs are stored, then a new session picks up from there.
+    // Cut midway (as a tablet that is shut) once half of the frames the straight run needed have been sent, then a
+    // new session picks up from what was stored.
     const resumed = memoryWorkspace({ cacheSize: 40, user: () => 'chandra' });
     const first = await link(full, resumed);
-    for (;;) {
-      if ((await resumed.db.docs.count()) >= docs / 2) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    first.drop();
+    first.onFrameSent((n) => {
+      if (n === Math.round(sent.framesSent / 2)) first.drop();
+    });
     await first.done.catch(() => undefined);
     await first.close();
     const stored = await resumed.db.docs.count();
