@@ -4,7 +4,8 @@
  * socket `subscribe`d to a topic. The topic is `roomTopic(workspace, code)`: a hash of the workspace name and the
  * room code, NOT of the password, so that a device with a wrong password lands in the same room and both sides can
  * say so plainly ("a device with a different team password…") instead of the newcomer waiting alone in an empty room.
- * The hash tells the server nothing it could use: every message's `data` is
+ * A server that tries every code could recover the workspace name and code from the hash (neither is a secret: the
+ * password is what guards the data); it still reads nothing, because every message's `data` is
  * `base64(seal(teamKey, json, "fieldbook:signal:v1:" + topic))`; the server sees only ciphertext, and a message that
  * does not open with our key (another team, a wrong password, a forgery) is ignored and counted. Messages:
  *   announce {from, device, to?}   "I am here" — broadcast on joining and every `announceEveryMs`; answered by a
