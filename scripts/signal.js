@@ -3,7 +3,7 @@
 /*
  * The signaling server only introduces devices to each other: it relays `publish` messages to the sockets
  * `subscribe`d to a topic. Fieldbook's topics are hashes and its messages are sealed with the team key, so the server
- * sees neither records nor passwords nor room codes (src/lib/core/sync/mesh.ts). After the introduction the devices
+ * sees neither records nor the password (src/lib/core/sync/mesh.ts). After the introduction the devices
  * talk directly over WebRTC; the server can be stopped and running meetings go on.
  *
  * y-webrtc's server.js starts itself when imported and listens on every interface (`server.listen(port)`), with no

@@ -1,6 +1,6 @@
 // Peer-to-peer sync in a meeting as rune state: team password, signaling address, room, peers with progress, last sync, problems.
 import { page } from '$app/state';
-import { deriveTeamKey, roomName } from '$lib/core/sync/crypto';
+import { deriveTeamKey } from '$lib/core/sync/crypto';
 import {
   formatRoomCode,
   joinMesh,
@@ -38,7 +38,7 @@ const READ_ONLY = 'Fieldbook is open for editing in another tab of this browser,
 
 export type MeetingStatus = 'idle' | 'joining' | 'in-room' | 'leaving';
 
-type Secret = { key: CryptoKey; room: string };
+type Secret = { key: CryptoKey };
 
 /** The meeting of one workspace; it outlives the Sync screen, so moving to a contact does not leave the room. */
 export class SyncState {
@@ -58,6 +58,8 @@ export class SyncState {
   /** Records changed here by what arrived from peers in this meeting. */
   recordsReceived = $state(0);
   lastSyncAt = $state<number | null>(null);
+  /** Signaling messages in this room that did not open with our key: a device with another password is here. */
+  ignoredSignals = $state(0);
 
   // Getters, not $derived: this object outlives the Sync screen that created it (the meeting goes on while the user
   // works elsewhere), and a $derived made while a component sets up stops updating once that component unmounts.
@@ -96,6 +98,13 @@ export class SyncState {
 
   constructor(session: AppSession) {
     this.#session = session;
+    // Not `$effect.root` right here: this object is made while the Sync screen sets up, and a root created inside a
+    // component becomes that component's child, torn down when the user leaves the screen — the meeting would go on
+    // while presence, the reload hold and the takeover rejoin silently stopped. A microtask runs outside any component.
+    queueMicrotask(() => this.#startEffects());
+  }
+
+  #startEffects(): void {
     $effect.root(() => {
       // A reload (app update) would drop the meeting: hold it while this device is in one.
       $effect(() => {
@@ -151,7 +160,7 @@ export class SyncState {
 
   #derive(password: string): Promise<Secret> {
     const name = this.#session.choice.name;
-    const secret = Promise.all([deriveTeamKey(password, name), roomName(password, name)]).then(([key, room]) => ({ key, room }));
+    const secret = deriveTeamKey(password, name).then((key) => ({ key }));
     secret.catch(() => undefined);
     return secret;
   }
@@ -243,7 +252,7 @@ export class SyncState {
     await this.#stopMesh();
     this.status = 'joining';
     try {
-      const topic = await roomTopic(secret.room, code);
+      const topic = await roomTopic(this.#session.choice.name, code);
       this.recordsReceived = 0;
       this.#offChanges = this.ws.onChange((e) => {
         if (e.origin === REMOTE_ORIGIN) this.recordsReceived += e.ids.length;
@@ -294,6 +303,7 @@ export class SyncState {
     await mesh.leave();
     this.peers = [];
     this.signalingState = 'off';
+    this.ignoredSignals = 0;
     presence.peers = [];
   }
 
@@ -311,6 +321,7 @@ export class SyncState {
     const peers = mesh.peers;
     this.peers = peers;
     this.signalingState = mesh.signalingState;
+    this.ignoredSignals = mesh.ignoredSignals;
     presence.peers = peers.filter((p) => p.presence && p.state !== 'closed' && p.state !== 'failed').map((p) => ({ peer: p.id, presence: p.presence as Presence }));
     const synced = Math.max(0, ...peers.map((p) => p.syncedAt ?? 0));
     if (synced > (this.lastSyncAt ?? 0)) void this.#setLastSync(synced);
@@ -331,6 +342,13 @@ export class SyncState {
     if (this.isInRoom && this.signalingState === 'offline') {
       out.push(
         `Cannot reach the signaling server at ${this.signalingUrl}. Check that \`npm run signal\` is running on the laptop in the room, that this device is on the same Wi-Fi, and the address. Devices already connected keep syncing.`
+      );
+    }
+    if (this.isInRoom && this.ignoredSignals > 0) {
+      out.push(
+        this.livePeers === 0
+          ? 'Another device in this room uses a different team password, so nothing is exchanged with it. Check that every device saved exactly the same password (above).'
+          : 'A device with a different team password tried to join this room. Nothing is exchanged with it; if it is one of yours, save the team password on it.'
       );
     }
     for (const p of this.peers) if (p.error) out.push(`${peerName(p)}: ${p.error}`);

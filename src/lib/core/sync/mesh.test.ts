@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import { createContact, createRecords, deleteContact, updateContact } from '../commands';
 import { memoryWorkspace } from '../testing';
-import { deriveTeamKey, roomName } from './crypto';
+import { deriveTeamKey } from './crypto';
 import { FakeNetwork } from './fake-webrtc';
 import {
   formatRoomCode,
@@ -35,7 +35,6 @@ let signalUrl = '';
 let server: ChildProcess;
 let key: CryptoKey;
 let wrongKey: CryptoKey;
-let teamRoom: string;
 
 beforeAll(async () => {
   server = spawn(process.execPath, [SIGNAL_JS, '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,7 +53,7 @@ beforeAll(async () => {
     server.stderr!.on('data', onData);
     server.once('exit', (code) => reject(new Error(`signal.js exited with ${code}:\n${output}`)));
   });
-  [key, wrongKey, teamRoom] = await Promise.all([deriveTeamKey(PASSWORD, WORKSPACE), deriveTeamKey('another password', WORKSPACE), roomName(PASSWORD, WORKSPACE)]);
+  [key, wrongKey] = await Promise.all([deriveTeamKey(PASSWORD, WORKSPACE), deriveTeamKey('another password', WORKSPACE)]);
 });
 
 afterAll(() => {
@@ -100,11 +99,11 @@ describe('room codes and addresses', () => {
     expect(normaliseRoomCode(' k7p 2qx ')).toBe('K7P2QX');
     expect(normaliseRoomCode('K7P2Q')).toBeNull();
     expect(normaliseRoomCode('K7P2Q0')).toBeNull(); // 0 is not used: it reads like O
-    const a = await roomTopic(teamRoom, 'K7P2QX');
+    const a = await roomTopic(WORKSPACE, 'K7P2QX');
     expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(await roomTopic(teamRoom, 'K7P2QX')).toBe(a);
-    expect(await roomTopic(teamRoom, 'K7P2QY')).not.toBe(a);
-    expect(await roomTopic(await roomName('another password', WORKSPACE), 'K7P2QX')).not.toBe(a);
+    expect(await roomTopic(WORKSPACE, 'K7P2QX')).toBe(a);
+    expect(await roomTopic(WORKSPACE, 'K7P2QY')).not.toBe(a);
+    expect(await roomTopic('another workspace', 'K7P2QX')).not.toBe(a);
   });
 
   it('turns a typed signaling address into a ws:// URL or says what is wrong', () => {
@@ -118,7 +117,7 @@ describe('room codes and addresses', () => {
 
 describe('signaling', () => {
   it('seals every message: the server sees only ciphertext, and messages under another key or topic do not open', async () => {
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     const m: SignalMessage = { type: 'announce', mid: '0123456789abcdef', from: 'ab'.repeat(16), device: 4242 };
     const data = await sealSignal(key, topic, m);
     expect(data).not.toContain('announce');
@@ -131,7 +130,7 @@ describe('signaling', () => {
 
   it('two devices meet through the server, which relays only sealed data', async () => {
     const network = new FakeNetwork();
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     const spy = await eavesdrop(topic);
     const a = memoryWorkspace();
     const b = memoryWorkspace();
@@ -154,7 +153,7 @@ describe('a meeting', () => {
     const b = memoryWorkspace({ user: () => 'bikash' });
     const sita = await createContact(a, { firstName: 'Sita', lastName: 'Gurung' });
     const ram = await createContact(a, { firstName: 'Ram', lastName: 'Thapa' });
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     let [ma, mb] = [await join(a, network, topic), await join(b, network, topic)];
     await until(() => expect(liveWith(ma, 1) && liveWith(mb, 1)).toBe(true));
     await Promise.all([ma.leave(), mb.leave()]);
@@ -183,7 +182,7 @@ describe('a meeting', () => {
     await createRecords(a, 'contact', [{ firstName: 'A1', lastName: 'Rai' }]);
     await createRecords(b, 'contact', [{ firstName: 'B1', lastName: 'Rai' }]);
     await createRecords(c, 'contact', [{ firstName: 'C1', lastName: 'Rai' }]);
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     network.block(String(a.device), String(c.device));
     const ma = await join(a, network, topic, { connectTimeoutMs: 1500 });
     const mb = await join(b, network, topic);
@@ -204,7 +203,7 @@ describe('a meeting', () => {
       'contact',
       Array.from({ length: 1500 }, (_, i) => ({ firstName: `P${i}`, lastName: 'Shrestha', notes: 'x'.repeat(200) }))
     );
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     const ma = await join(a, network, topic);
     const mb = await join(b, network, topic);
     await until(() => expect((mb.peers[0]?.stats?.bytesReceived ?? 0) > 0).toBe(true));
@@ -222,9 +221,9 @@ describe('a meeting', () => {
     const a = memoryWorkspace();
     const b = memoryWorkspace();
     await createContact(a, { firstName: 'Secret', lastName: 'Record' });
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     const ma = await join(a, network, topic);
-    // The worst case: the intruder knows the topic (it watched the server), but not the password.
+    // The intruder is on the same topic (it is not derived from the password): it hears the team, but cannot open a word.
     const mb = await join(b, network, topic, { key: wrongKey });
     await until(() => expect(ma.ignoredSignals).toBeGreaterThan(0));
     await until(() => expect(mb.ignoredSignals).toBeGreaterThan(0));
@@ -238,7 +237,7 @@ describe('a meeting', () => {
     const network = new FakeNetwork();
     const a = memoryWorkspace();
     const b = memoryWorkspace();
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     const ma = await join(a, network, topic, { presence: { user: 'asha', name: 'Asha Gurung', route: '/contacts/c1', collection: 'contact', recordId: 'c1', isEditing: false } });
     const mb = await join(b, network, topic);
     await until(() => expect(mb.peers[0]?.presence?.name).toBe('Asha Gurung'));
@@ -254,7 +253,7 @@ describe('a meeting', () => {
     const b = memoryWorkspace();
     await createContact(a, { firstName: 'Kept', lastName: 'Safe' });
     const before = await readModel(a);
-    const topic = await roomTopic(teamRoom, newRoomCode());
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
     const ma = await join(a, network, topic);
     // B's side is hostile: as soon as its sync channel opens it writes junk on the wire.
     const Hostile = class extends network.peerConnection('hostile') {

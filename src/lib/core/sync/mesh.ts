@@ -1,10 +1,13 @@
 // A meeting room: devices find each other through y-webrtc's signaling server (sealed messages), one WebRTC link and one sync session per pair.
 /**
  * Signaling: the stock y-webrtc server (`npm run signal`, scripts/signal.js) relays `publish` messages to every
- * socket `subscribe`d to a topic. The topic is `roomTopic(roomName(password, workspace), code)`: a hash, so the
- * server learns neither the password nor the workspace nor the room code. Every message's `data` is
+ * socket `subscribe`d to a topic. The topic is `roomTopic(workspace, code)`: a hash of the workspace name and the
+ * room code, NOT of the password, so that a device with a wrong password lands in the same room and both sides can
+ * say so plainly ("a device with a different team password…") instead of the newcomer waiting alone in an empty room.
+ * A server that tries every code could recover the workspace name and code from the hash (neither is a secret: the
+ * password is what guards the data); it still reads nothing, because every message's `data` is
  * `base64(seal(teamKey, json, "fieldbook:signal:v1:" + topic))`; the server sees only ciphertext, and a message that
- * does not open with our key (another team, a wrong password, a forgery) is ignored. Messages:
+ * does not open with our key (another team, a wrong password, a forgery) is ignored and counted. Messages:
  *   announce {from, device, to?}   "I am here" — broadcast on joining and every `announceEveryMs`; answered by a
  *                                  directed announce, so a newcomer learns who is already in the room;
  *   offer / answer {from, to, link, device, sdp}, candidate {from, to, link, candidate}   WebRTC negotiation;
@@ -60,9 +63,9 @@ export function normaliseRoomCode(text: string): string | null {
 /** "K7P2QX" → "K7P-2QX" (easier to read out in a meeting). */
 export const formatRoomCode = (code: string): string => `${code.slice(0, 3)}-${code.slice(3)}`;
 
-/** The signaling topic of one meeting: the team's room hash (crypto.ts roomName) and the code, hashed together. */
-export async function roomTopic(teamRoom: string, code: string): Promise<string> {
-  const bytes = new TextEncoder().encode(`fieldbook:meeting:v1:${teamRoom}:${code}`);
+/** The signaling topic of one meeting: the workspace name and the room code, hashed together (see the top of this file). */
+export async function roomTopic(workspace: string, code: string): Promise<string> {
+  const bytes = new TextEncoder().encode(`fieldbook:meeting:v2:${workspace}:${code}`);
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -193,7 +196,7 @@ export class SignalingConnection {
     readonly topic: string,
     readonly key: CryptoKey,
     readonly Socket: SocketConstructor,
-    readonly on: { message: (m: SignalMessage) => void; state: (s: SignalingState) => void }
+    readonly on: { message: (m: SignalMessage) => void; state: (s: SignalingState) => void; ignored?: () => void }
   ) {
     this.#connect();
   }
@@ -265,8 +268,10 @@ export class SignalingConnection {
     // Opened one at a time, in arrival order: an answer must not overtake its offer's candidates.
     this.#queue = this.#queue.then(async () => {
       const message = await openSignal(this.key, this.topic, m.data);
-      if (!message) this.ignored++;
-      else if (!this.#closed) this.on.message(message);
+      if (!message) {
+        this.ignored++;
+        this.on.ignored?.();
+      } else if (!this.#closed) this.on.message(message);
     });
   }
 
@@ -412,7 +417,8 @@ class MeshImpl {
           state: (s) => {
             if (s === 'connected') void this.#announce();
             this.changed();
-          }
+          },
+          ignored: () => this.changed()
         })
     );
     this.#announcer = setInterval(() => void this.#announce(), this.o.announceEveryMs);
