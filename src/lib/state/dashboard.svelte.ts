@@ -81,7 +81,10 @@ export async function computeDashboard(
   return isCurrent() ? { ...figures, accountNames, activity } : null;
 }
 
-/** Interactions each rep logged in the period: index counts on `[owner+at]`, so no interaction row is read. */
+/**
+ * Interactions each rep logged in the period: index counts on `[owner+at]`, so no interaction row is read. Deleted
+ * interactions are counted too (rare; leaving them out would mean reading every row the count saves reading).
+ */
 async function interactionCounts(db: FieldbookDb, reps: readonly Rep[], filter: DashboardFilter, today: string): Promise<Map<string, number>> {
   const range = periodRange(filter.period, today);
   const from = range.from ?? Dexie.minKey;
