@@ -25,6 +25,7 @@ export const areas: readonly Area[] = [
     icon: 'opportunities',
     isPrimary: true
   },
+  { id: 'dashboard', href: '/dashboard', label: 'Sales dashboard', icon: 'analytics' },
   {
     id: 'leads',
     href: '/leads',

@@ -156,15 +156,18 @@ async function matching(db: FieldbookDb, type: SearchType, query: string, words:
   // One complete range holds every candidate: read its rows and check the other words on them, starting with the keys
   // the other words' (cut short) ranges also hold.
   const complete = sets.filter((x) => x.isComplete).sort((a, b) => a.keys.length - b.keys.length)[0];
-  if (complete) {
-    const others = sets.filter((x) => x !== complete).map((x) => new Set(x.keys));
-    const isLikely = (k: string) => others.every((o) => o.has(k));
-    return read([...complete.keys.filter(isLikely), ...complete.keys.filter((k) => !isLikely(k))], want, 100);
-  }
-  // Every word is common ("ra sha"): check the rows of the longest word's range (the likeliest to be rare), up to a
-  // bound — a quick-jump box asks for more letters rather than scanning on.
-  const longest = [...sets].sort((a, b) => b.word.length - a.word.length)[0];
-  return read(longest.keys.slice(0, SCAN_ROWS), want, 100);
+  // Every word is common ("ra sha") when none is complete: the longest word's range (the likeliest to be rare) is
+  // checked, up to a bound — a quick-jump box asks for more letters rather than scanning on.
+  const driver = complete ?? [...sets].sort((a, b) => b.word.length - a.word.length)[0];
+  const keys = complete ? driver.keys : driver.keys.slice(0, SCAN_ROWS);
+  // A key in every word's (cut short) range matches every word: those rows are read first, exactly as many as wanted,
+  // so a common pair of words ("jo bha") reads about `want` rows instead of batches of rows that mostly fail.
+  const others = sets.filter((x) => x !== driver).map((x) => new Set(x.keys));
+  const sure = keys.filter((k) => others.every((o) => o.has(k)));
+  const found = await read(sure, want, want);
+  if (found.length >= want) return found;
+  const isSure = new Set(sure);
+  return found.concat(await read(keys.filter((k) => !isSure.has(k)), want - found.length, 100));
 }
 
 /**
