@@ -232,26 +232,29 @@ describe('big syncs', () => {
     await createRecords(a, 'contact', people(2_000, 'R'));
     const docs = await docCount(a);
     const channels = memoryChannelPair({ latencyMs: 1, bufferBytes: 64 * 1024 });
-    const sa = startPeerSession(a, channels[0], { key });
-    const errors: SyncError[] = [];
+    // The link drops once A has put 96 KiB on the wire (of several hundred): what was delivered before is applied,
+    // what was still in flight is lost. Counting bytes sent rather than docs applied keeps the cut mid-sync however
+    // fast or slow the machine is.
+    let sentBytes = 0;
     let isDropped = false;
-    const sb = startPeerSession(b, channels[1], {
-      key,
-      onError: (e) => errors.push(e),
-      onProgress: (p) => {
-        if (!isDropped && p.phase === 'syncing' && p.docsDone >= 10) {
-          isDropped = true;
-          channels[0].drop('out of Wi-Fi range');
-        }
+    channels[0].tap((frame) => {
+      sentBytes += frame.byteLength;
+      if (!isDropped && sentBytes > 96 * 1024) {
+        isDropped = true;
+        queueMicrotask(() => channels[0].drop('out of Wi-Fi range'));
       }
     });
+    const sa = startPeerSession(a, channels[0], { key });
+    const errors: SyncError[] = [];
+    const sb = startPeerSession(b, channels[1], { key, onError: (e) => errors.push(e) });
     const [fa, fb] = await Promise.allSettled([sa.done, sb.done]);
+    expect(isDropped).toBe(true);
     expect(fa.status).toBe('rejected');
     expect(fb.status === 'rejected' && (fb.reason as SyncError).kind).toBe('peer-dropped');
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/connection to the other device was lost.*out of Wi-Fi range.*picks up where this left off/)]);
     await sb.closed;
     const got = (await b.db.docs.count());
-    expect(got).toBeGreaterThanOrEqual(10);
+    expect(got).toBeGreaterThanOrEqual(1);
     expect(got).toBeLessThan(docs);
 
     const [ra, rb] = await syncOnce(a, b);
