@@ -173,6 +173,20 @@ describe('timeline and related records', () => {
     expect(await timeline(ws.db, { contactId: '' })).toEqual([]);
   });
 
+  it('leaves deleted interactions out of the timeline and still shows as many live ones as asked for', async () => {
+    const ws = clockedWorkspace();
+    const sita = await createContact(ws, { firstName: 'Sita' });
+    const { created } = await createRecords(
+      ws,
+      'interaction',
+      Array.from({ length: 9 }, (_, i) => ({ channel: 'phone' as const, at: `2026-10-0${i + 1}T10:00:00.000Z`, contactId: sita.id, summary: `Call ${i + 1}` }))
+    );
+    // The newest three deleted: the first read of three rows holds no live one.
+    for (const i of [8, 7, 6, 4]) await updateRecord(ws, 'interaction', created[i].id, { deletedAt: '2026-11-01T10:00:00.000Z', deletedBy: 'anita' });
+    expect((await timeline(ws.db, { contactId: sita.id }, 3)).map((i) => i.summary)).toEqual(['Call 6', 'Call 4', 'Call 3']);
+    expect((await timeline(ws.db, { contactId: sita.id })).map((i) => i.summary)).toEqual(['Call 6', 'Call 4', 'Call 3', 'Call 2', 'Call 1']);
+  });
+
   it('lists a contact\'s account, open opportunities, open tasks, tickets and recent orders', async () => {
     const ws = clockedWorkspace();
     const acme = await createAccount(ws, { name: 'Acme' });
