@@ -229,6 +229,73 @@ describe('contacts and accounts of the small demo', () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 
+  it('a buying contact shows customer insights and its record history, lazily, with no accessibility violations', async () => {
+    // The demo contact with the most orders, read straight from the app's IndexedDB (not through the app).
+    const { contactId, orders } = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('fieldbook-demo-small');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const rows = await new Promise<{ contactId: string; _del: number; status: string }[]>((resolve, reject) => {
+        const req = db.transaction('orders').objectStore('orders').getAll();
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      db.close();
+      const counts = new Map<string, number>();
+      // Cancelled orders are no purchase: the insights leave them out, and so does this count.
+      for (const o of rows) if (o.contactId && !o._del && o.status !== 'cancelled') counts.set(o.contactId, (counts.get(o.contactId) ?? 0) + 1);
+      const [id, n] = [...counts].sort((a, b) => b[1] - a[1])[0];
+      return { contactId: id, orders: n };
+    });
+    expect(orders).toBeGreaterThan(2);
+    await page.goto(new URL(`contacts/${contactId}?demo=small`, server.url).href);
+    await page.locator('[data-app-ready]').waitFor({ state: 'attached' });
+    const name = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? '';
+    expect(name.length).toBeGreaterThan(0);
+    // The timeline comes first; insights are not even fetched until their tab is opened on a tablet.
+    await page.getByRole('region', { name: 'Timeline' }).locator('li').first().waitFor();
+    expect(await page.locator('[data-customer-insights]').count()).toBe(0);
+
+    await tab(page, 'Related');
+    const insights = page.getByRole('region', { name: 'Customer insights' });
+    await insights.getByText('Lifetime value, next 12 months').waitFor({ timeout: 60_000 });
+    const figure = async (term: string) => (await insights.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent())?.trim() ?? '';
+    // Real figures for this customer: money for value and purchases, a risk level with P(alive), the order count.
+    expect(await figure('Lifetime value, next 12 months')).toMatch(/\d/);
+    expect(await figure('Churn risk')).toMatch(/^(low|medium|high) P\(alive\) \d+%$/);
+    expect(await figure('Bought so far')).toContain(`${orders} orders`);
+    await insights.getByRole('heading', { name: 'Next best offers' }).waitFor();
+    expect(await checkA11y(page, { include: '#main' })).toEqual([]);
+
+    // An edit shows in the record's history, on the Details tab: the field, the new value, who and when.
+    await tab(page, 'Details');
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByText(/No changes since this record was created/).waitFor();
+    await page.getByRole('textbox', { name: 'Job title' }).fill('Head of purchasing');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const entry = history.getByRole('listitem').first();
+    await entry.getByText('Head of purchasing').waitFor();
+    expect(await entry.textContent()).toMatch(/Job title|Title/);
+    expect(await entry.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(await checkA11y(page, { include: '#main' })).toEqual([]);
+  });
+
+  it('an account page shows the insights of everyone who buys for it', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Accounts', exact: true }).first().click();
+    await page.getByText('200 accounts', { exact: true }).waitFor();
+    await page.getByRole('list', { name: 'Accounts' }).getByRole('link').first().click();
+    // Wide screens show every section: insights and history load once the timeline is drawn.
+    const insights = page.getByRole('region', { name: 'Customer insights' });
+    await insights.locator('dl, p').first().waitFor({ timeout: 60_000 });
+    await page.getByRole('region', { name: 'History' }).waitFor();
+    expect(await insights.textContent()).toMatch(/Lifetime value|No orders/);
+    expect(await checkA11y(page, { include: '#main' })).toEqual([]);
+    await page.setViewportSize(TABLET);
+  });
+
   it('windows 1,000 contacts: only rows on screen exist, and scrolling to the end loads the last ones', async () => {
     await page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
     await page.getByText('1,000 contacts', { exact: true }).waitFor();

@@ -69,7 +69,7 @@ export class AppSession {
       this.isReadOnly = !this.#session.lease.isWriter;
       void this.#session.lease.whenWriter.then(() => (this.isReadOnly = false));
       if (this.choice.demo) {
-        const { demoState } = await import('$lib/core/demo/load');
+        const { demoState } = await import('$lib/core/demo/meta');
         const isComplete = (await demoState(this.#session.db)) === 'complete';
         // A read-only tab cannot write the demo: it opens with what the writing tab has stored so far.
         if (!isComplete && this.#session.lease.isWriter) await this.#loadDemo();

@@ -63,8 +63,11 @@ export type DerivedColumns = {
   _doc: string;
   /** 1 when soft-deleted: IndexedDB cannot index null, so a number keeps `[_del+…]` indexes usable. */
   _del: 0 | 1;
-  /** 1 when a concurrent edit of a field lost and waits for review. */
-  _conflict: 0 | 1;
+  /**
+   * 1 when a concurrent edit of a field lost and waits for review; absent otherwise, so the index on it holds only
+   * conflicted rows (rows stored before schema version 2 may carry 0).
+   */
+  _conflict?: 0 | 1;
   /** Lower-cased prefixes-searchable words (multi-entry index). */
   _terms: string[];
   /** Lower-cased sort key for list order. */

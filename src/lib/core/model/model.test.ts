@@ -16,7 +16,10 @@ describe('record schemas', () => {
     for (const name of collectionNames) {
       const c = collections[name];
       expect(c.name).toBe(name);
-      expect(spec[c.table]).toMatch(/^id, _doc, \*_terms, \[_del\+_sort\]/);
+      // Every table is searchable and keeps the sparse conflict index; list tables also sort by name (storage/db.ts).
+      expect(spec[c.table]).toMatch(/^id, _conflict, \*_terms/);
+      if (c.shard.kind === 'bucket') expect(spec[c.table]).toContain('[_del+_sort]');
+      for (const index of c.indexes) expect(spec[c.table].split(', ')).toContain(index);
       expect(c.version).toBeGreaterThanOrEqual(1);
       for (const key of Object.keys(baseShape)) expect(Object.keys(c.schema.shape)).toContain(key);
     }

@@ -41,9 +41,56 @@ export type HistoryRow = {
 };
 export type Counter = { live: number; deleted: number };
 
-/** Indexes every read-model table has, whatever its type. */
-const commonIndexes = ['id', '_doc', '*_terms', '[_del+_sort]', '_conflict', 'updatedAt'];
+/**
+ * The stores of schema version 1, frozen: Dexie compares a new version's stores with these to know which indexes to
+ * drop. Every read-model table then carried `_doc, *_terms, [_del+_sort], _conflict, updatedAt` whatever its type.
+ */
+export const storeSpecV1: Readonly<Record<string, string>> = {
+  updates: '++seq, docId',
+  snapshots: 'docId',
+  docs: 'docId, collection',
+  meta: 'key',
+  conflicts: 'key, [collection+recordId], collection',
+  history: '++seq, [collection+recordId]',
+  users: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, team, email',
+  accounts: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [owner+_del+_sort], [tier+_del], region, parentId',
+  contacts: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [accountId+_del], [owner+_del+_sort], email, phone',
+  leads: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [status+_del], [owner+_del+_sort], email, source',
+  stages: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, position',
+  opportunities: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [stage+_del], [owner+_del+_sort], [accountId+_del], closeDate, contactId',
+  products: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, sku, category',
+  quotes: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [opportunityId+_del], [accountId+_del], contactId, number, [status+_del]',
+  tasks: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [owner+status+due], [status+reminderAt], [contactId+_del], [accountId+_del], ruleKey',
+  interactions: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [contactId+at], [accountId+at], [campaignId+outcome], at, [owner+at], [leadId+at], opportunityId',
+  orders: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [contactId+orderedAt], [accountId+orderedAt], orderedAt, externalCustomerId, number',
+  tickets: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [status+slaDue], [owner+status], [contactId+_del], [accountId+_del], [productId+createdAt]',
+  articles: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [status+_del], category',
+  campaigns: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [status+_del], startDate',
+  partners: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, [tier+_del], accountId, region',
+  rules: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt, trigger',
+  segments: 'id, _doc, *_terms, [_del+_sort], _conflict, updatedAt'
+};
 
+/**
+ * Indexes of the record lists (contacts, accounts, leads…): prefix search on `_terms`, name order and the trash on
+ * `[_del+_sort]`, "recently updated" on `updatedAt`.
+ */
+const listIndexes = ['*_terms', '[_del+_sort]', 'updatedAt'];
+/**
+ * Interactions and orders (the month-sharded history, 700,000 rows at field scale) are never listed by name or by
+ * update: screens read them by contact, account, lead or date on their own indexes, and keep `_terms` only because
+ * global search looks in them. In Chromium every index entry is a LevelDB write whose cost grows with the table
+ * (compaction), so entries per row set the demo load's speed: version 1 gave an interaction 17, version 2 gives it 11.
+ */
+const historyIndexes = ['*_terms'];
+/**
+ * Sparse: only a row in conflict carries `_conflict` (= 1), and IndexedDB leaves a row whose key path is missing out
+ * of the index, so the index holds the few conflicted rows and costs the others nothing. (Rows written before
+ * version 2 carry `_conflict: 0`; they stay in the index under 0, which no query asks for, until their next write.)
+ */
+const sharedIndexes = ['_conflict'];
+
+/** The current stores: bump FieldbookDb's version whenever this changes (record-shape changes are migrations in model/). */
 export function storeSpec(): Record<string, string> {
   const spec: Record<string, string> = {
     updates: '++seq, docId',
@@ -54,8 +101,8 @@ export function storeSpec(): Record<string, string> {
     history: '++seq, [collection+recordId]'
   };
   for (const c of Object.values(collections)) {
-    const own = c.indexes.filter((i) => !commonIndexes.includes(i));
-    spec[c.table] = [...commonIndexes, ...own].join(', ');
+    const derived = [...sharedIndexes, ...(c.shard.kind === 'month' ? historyIndexes : listIndexes)];
+    spec[c.table] = ['id', ...derived, ...c.indexes.filter((i) => !derived.includes(i))].join(', ');
   }
   return spec;
 }
@@ -70,8 +117,10 @@ export class FieldbookDb extends Dexie {
 
   constructor(name: string, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
-    // Bump the version (and add an upgrade) whenever storeSpec() changes; record-shape changes are migrations in model/.
-    this.version(1).stores(storeSpec());
+    // Version 2 drops indexes no screen reads (see storeSpec); rows are kept as they are, so opening an old workspace
+    // only deletes index entries. Add a version (with an upgrade if rows must change) whenever storeSpec() changes.
+    this.version(1).stores(storeSpecV1);
+    this.version(2).stores(storeSpec());
   }
 
   /** The read-model table of a record type. */

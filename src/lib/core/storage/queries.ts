@@ -203,17 +203,24 @@ export function queryWords(query: string): string[] {
 export type TimelineOf = { contactId: string } | { accountId: string };
 export type TimelineOptions = { limit?: number };
 
-/** The latest interactions of a contact or account, newest first, on `[contactId+at]` / `[accountId+at]`. */
+/**
+ * The latest interactions of a contact or account, newest first, on `[contactId+at]` / `[accountId+at]`. Rows are read
+ * unfiltered and deleted ones dropped here: a Dexie query with a filter walks a cursor row by row, which took twice as
+ * long for 100 rows in Chromium. Deleted interactions are rare, so a second read (past them) is rarely needed.
+ */
 export async function timeline(db: FieldbookDb, of: TimelineOf, limit = 100): Promise<RowOf<'interaction'>[]> {
   const [index, id] = 'contactId' in of ? ['[contactId+at]', of.contactId] : ['[accountId+at]', of.accountId];
-  if (!id) return [];
-  return (await table(db, 'interaction')
-    .where(index)
-    .between([id, Dexie.minKey], [id, Dexie.maxKey])
-    .reverse()
-    .filter((r) => r._del === 0)
-    .limit(limit)
-    .toArray()) as RowOf<'interaction'>[];
+  if (!id || limit <= 0) return [];
+  const newestFirst = () => table(db, 'interaction').where(index).between([id, Dexie.minKey], [id, Dexie.maxKey]).reverse();
+  const out: AnyRow[] = [];
+  for (let offset = 0; out.length < limit; ) {
+    const want = limit - out.length;
+    const chunk = await newestFirst().offset(offset).limit(want).toArray();
+    for (const r of chunk) if (r._del === 0) out.push(r);
+    offset += chunk.length;
+    if (chunk.length < want) break;
+  }
+  return out as unknown as RowOf<'interaction'>[];
 }
 
 /** Stage ids whose opportunities are closed (won or lost): stages are data, the defaults cover an empty workspace. */

@@ -78,7 +78,8 @@ export function toRow(collection: Collection, docId: string, id: string, p: Proj
     ...record,
     _doc: docId,
     _del: record.deletedAt ? 1 : 0,
-    _conflict: p.conflicts.length > 0 ? 1 : 0,
+    // Present only when in conflict: the `_conflict` index is sparse (see storage/db.ts).
+    ...(p.conflicts.length > 0 ? { _conflict: 1 } : {}),
     _terms: collection.terms(record),
     _sort: collection.title(record).toLocaleLowerCase()
   } as Record<string, unknown> & DerivedColumns;
