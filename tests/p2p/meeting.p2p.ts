@@ -172,8 +172,12 @@ describe('three devices', () => {
     await badgeOnA.and(a.page.locator('[data-count="1"]')).waitFor({ timeout: 30_000 });
     expect(await badgeOnA.innerText()).toMatch(/local-user has this open/);
     await c.page.getByRole('main').getByTestId('presence-badges').and(c.page.locator('[data-count="1"]')).waitFor({ timeout: 30_000 });
-    // B is elsewhere (its contact list): no badge for it on Sita's page.
-    expect(await b.page.getByRole('main').getByTestId('presence-badges').count()).toBe(0);
+    // B is elsewhere (its contact list): A's badge counts only C. B's list shows who has Sita open, on her row.
+    expect(await badgeOnA.getAttribute('data-count')).toBe('1');
+    await b.page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
+    const sitaRowOnB = b.page.getByRole('link', { name: /Sita Gurung/ }).first();
+    await sitaRowOnB.getByTestId('presence-badges').and(b.page.locator('[data-count="2"]')).waitFor({ timeout: 30_000 });
+    expect(await b.page.getByRole('main').getByTestId('presence-badges').count()).toBe(1);
 
     // Unsaved typing on C shows as editing, on A's header and on A's Sync screen.
     await c.page.getByRole('textbox', { name: 'Job title', exact: true }).fill('Owner and buyer');
