@@ -152,7 +152,8 @@ describe('global search', () => {
     expect(await dialog.isVisible()).toBe(false);
 
     // Arrow keys move between results across groups: "him" finds the account and its two contacts.
-    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    // Click the page's heading (plain text, never under the sticky header) so no field has focus and "/" reaches the app.
+    await page.getByRole('heading', { name: 'Aarav Shrestha', level: 1 }).click();
     await page.keyboard.press('/');
     await dialog.waitFor();
     await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'combobox');
