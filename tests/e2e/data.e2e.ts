@@ -52,7 +52,9 @@ describe('your data', () => {
     await page.getByLabel('Last name').fill('Hopper');
     await page.getByRole('textbox', { name: 'Email' }).fill('grace@example.com');
     await page.getByRole('button', { name: 'Create contact' }).click();
-    await page.waitForURL(/\/contacts\/[^/?]+\?workspace=/);
+    // Not /contacts/new: navigating away before the save resolves would abandon it.
+    await page.waitForURL(/\/contacts\/(?!new)[^/?]+\?workspace=/);
+    await page.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
 
     // Errors are tracked from here: the contact screens are tested by their own suite.
     const errors = trackErrors(page);
