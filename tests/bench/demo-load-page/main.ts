@@ -1,4 +1,5 @@
 // Bench page (tests/bench/demo-load.bench.ts): writes field-scale demo batches through the app's write path in Chromium.
+import Dexie from 'dexie';
 import { createRecords } from '$lib/core/commands/records';
 import { demoBatch, demoBatchCount, demoBatchRange, type DemoBatch } from '$lib/core/demo/generate';
 import type { CollectionName } from '$lib/core/model/registry';
@@ -8,6 +9,7 @@ import { Workspace } from '$lib/core/sync/workspace';
 export type RunOptions = { dbName: string; collection: CollectionName; count: number };
 /** Milliseconds each batch took to store, with the records written so far. */
 export type RunResult = { written: number; ms: number; batches: { done: number; ms: number }[] };
+export type CeilingResult = { written: number; ms: number };
 
 /**
  * Writes the first `count` records of one collection of the field-scale demo (its batches in load order) into a
@@ -50,4 +52,25 @@ async function run(o: RunOptions): Promise<RunResult> {
   return { written, ms: performance.now() - started, batches };
 }
 
-(globalThis as unknown as { demoLoadBench: { run: typeof run } }).demoLoadBench = { run };
+/**
+ * IndexedDB alone: the first `count` contact rows of `fromDb` put again, in 2,000-row transactions, into a fresh table
+ * declared with `spec`. No Yjs, no schema, no projection: the ceiling any write path with those indexes can reach.
+ */
+async function ceiling(o: { fromDb: string; count: number; spec: string }): Promise<CeilingResult> {
+  const from = new FieldbookDb(o.fromDb);
+  const rows = await from.rows('contact').limit(o.count).toArray();
+  from.close();
+  const db = new Dexie(`ceiling-${Date.now()}-${Math.random()}`);
+  db.version(1).stores({ rows: o.spec });
+  await db.open();
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i < rows.length; i += 2000) await db.transaction('rw', db.table('rows'), () => db.table('rows').bulkPut(rows.slice(i, i + 2000)));
+    return { written: rows.length, ms: performance.now() - t0 };
+  } finally {
+    db.close();
+    await Dexie.delete(db.name);
+  }
+}
+
+(globalThis as unknown as { demoLoadBench: { run: typeof run; ceiling: typeof ceiling } }).demoLoadBench = { run, ceiling };

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { newId, type Collection } from '../model/base';
 import { collections, type CollectionName, type Collections } from '../model/registry';
 import { docIdFor } from '../sync/doc-layout';
-import { entriesOf, projectMap, stampIso, writeRegister, type RecordMap } from '../sync/record-map';
+import { entriesOf, projectMap, stampIso, writeRegister, type RecordMap, type RecordsMap } from '../sync/record-map';
 import { latestStamp, sameValue } from '../sync/registers';
 import type { Workspace, WriteContext } from '../sync/workspace';
 
@@ -127,8 +127,9 @@ export async function createRecord<N extends CollectionName>(ws: Workspace, name
 export type BulkResult<N extends CollectionName> = { created: RecordType<N>[]; rejected: { index: number; issues: FieldIssue[] }[] };
 
 /**
- * Creates many records with one Yjs transaction and one store step per doc: the path for imports and the demo
- * generator (one store step per record would be ~100× slower). Invalid inputs are returned, valid ones kept.
+ * Creates many records with one Yjs transaction per doc and one store step for them all: the path for imports and the
+ * demo generator (one store step per record would be ~100× slower). The valid inputs are stored whole or not at all;
+ * invalid ones are returned.
  */
 export async function createRecords<N extends CollectionName>(ws: Workspace, name: N, inputs: (RecordInput<N> & { id?: string; createdAt?: string })[]): Promise<BulkResult<N>> {
   const c = collections[name] as Collection;
@@ -147,18 +148,20 @@ export async function createRecords<N extends CollectionName>(ws: Workspace, nam
       else rejected.push({ index, issues: [{ path: '', message: (e as Error).message }] });
     }
   });
-  const created: RecordType<N>[] = [];
-  for (const [docId, list] of byDoc) {
-    await ws.mutate(docId, (records, ctx) => {
-      for (const record of list) {
-        const map = new Y.Map() as RecordMap;
-        records.set(record.id as string, map);
-        writeNew(c, map, record as Record<string, unknown>, ctx);
+  if (byDoc.size === 0) return { created: [], rejected };
+  await ws.mutateMany(
+    [...byDoc].map(([docId, list]) => ({
+      docId,
+      fn: (records: RecordsMap, ctx: WriteContext) => {
+        for (const record of list) {
+          const map = new Y.Map() as RecordMap;
+          records.set(record.id as string, map);
+          writeNew(c, map, record as Record<string, unknown>, ctx);
+        }
       }
-    });
-    created.push(...list);
-  }
-  return { created, rejected };
+    }))
+  );
+  return { created: [...byDoc.values()].flat(), rejected };
 }
 
 async function docOf(ws: Workspace, name: CollectionName, id: string): Promise<string> {

@@ -44,7 +44,7 @@ export const contacts = defineCollection({
   version: 1,
   migrations: {},
   shard: { kind: 'bucket', buckets: 32 },
-  indexes: ['[accountId+_del]', '[owner+_del+_sort]', 'email', 'phone'],
+  indexes: ['[accountId+_del]', '[owner+_del+_sort]'],
   terms: (c) => words(c.firstName, c.lastName, c.email, c.company, ...c.otherEmails),
   title: (c) => fullName(c) || c.email
 });

@@ -47,7 +47,7 @@ export const leads = defineCollection({
   version: 1,
   migrations: {},
   shard: { kind: 'bucket', buckets: 16 },
-  indexes: ['[status+_del]', '[owner+_del+_sort]', 'email', 'source'],
+  indexes: ['[status+_del]', '[owner+_del+_sort]', 'source'],
   terms: (l) => words(l.firstName, l.lastName, l.company, l.email),
   title: (l) => fullName(l) || l.company
 });

@@ -1,4 +1,4 @@
-// Schema versions: a workspace stored by version 1 opens under the current schema with every row, doc and counter kept.
+// Schema versions: a workspace stored by version 1 or 2 opens under the current schema with every row, doc and counter kept.
 import { describe, expect, it } from 'vitest';
 import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
@@ -7,7 +7,7 @@ import { collections } from '../model/registry';
 import { projectAll, readModel } from '../sync/rebuild';
 import { Workspace } from '../sync/workspace';
 import { memoryWorkspace } from '../testing';
-import { FieldbookDb, storeSpec, storeSpecV1 } from './db';
+import { FieldbookDb, storeSpec, storeSpecV1, storeSpecV2 } from './db';
 import { listPage, searchPrefix, timeline } from './queries';
 
 /** Index names of every table as IndexedDB itself reports them (not as Dexie declares them). */
@@ -38,6 +38,16 @@ async function storeAsV1(from: FieldbookDb, name: string, indexedDB: IDBFactory)
     await v1.table(table.name).bulkAdd(isReadModel ? rows.map((r) => ({ _conflict: 0, ...r })) : rows);
   }
   v1.close();
+}
+
+/** The same for version 2 (rows as the current version writes them). */
+async function storeAsV2(from: FieldbookDb, name: string, indexedDB: IDBFactory): Promise<void> {
+  const v2 = new Dexie(name, { indexedDB, IDBKeyRange });
+  v2.version(1).stores(storeSpecV1);
+  v2.version(2).stores(storeSpecV2);
+  await v2.open();
+  for (const table of from.tables) await v2.table(table.name).bulkAdd(await table.toArray());
+  v2.close();
 }
 
 /** The read model with version 1's `_conflict: 0` left out, to compare with a fresh projection. */
@@ -79,7 +89,7 @@ describe('FieldbookDb schema versions', () => {
 
     const v2 = new FieldbookDb(name, { indexedDB, IDBKeyRange });
     await v2.open();
-    expect(v2.verno).toBe(2);
+    expect(v2.verno).toBe(3);
     const ws2 = new Workspace({ db: v2, device: 11, user: () => 'anita' });
     // Every row as it was (version 1's `_conflict: 0` included).
     expect(await readModel(ws2)).toEqual(new Map([...before].map(([k, rows]) => [k, rows.map((r) => ({ _conflict: 0, ...r }))])));
@@ -91,6 +101,7 @@ describe('FieldbookDb schema versions', () => {
     expect(indexes.interactions).not.toContain('updatedAt');
     expect(indexes.interactions).not.toContain('[_del+_sort]');
     expect(indexes.contacts).not.toContain('_doc');
+    expect(indexes.contacts).not.toContain('email');
     for (const c of Object.values(collections)) {
       const declared = storeSpec()[c.table].split(', ').slice(1).map((i) => i.replace(/^\*/, ''));
       expect(indexes[c.table], c.table).toEqual([...declared].sort());
@@ -112,5 +123,34 @@ describe('FieldbookDb schema versions', () => {
     expect(indexed).toHaveLength(1);
     ws2.close();
     v2.close();
+  });
+
+  it('upgrades a version-2 workspace: the unread contact and lead indexes go, rows and queries stay', async () => {
+    const source = memoryWorkspace({ device: 12, user: () => 'anita' });
+    const sita = await createContact(source, { firstName: 'Sita', lastName: 'Rai', email: 'sita@example.com', phone: '+977 1 4412345' });
+    await createRecord(source, 'lead', { firstName: 'Ram', lastName: 'Karki', email: 'ram@example.com', company: 'Karki Traders' });
+    const before = await readModel(source);
+    const indexedDB = new IDBFactory();
+    const name = 'fieldbook-upgrade-v2';
+    await storeAsV2(source.db, name, indexedDB);
+    source.close();
+    expect((await indexesOf(indexedDB, name)).contacts).toEqual(expect.arrayContaining(['email', 'phone']));
+
+    const db = new FieldbookDb(name, { indexedDB, IDBKeyRange });
+    await db.open();
+    expect(db.verno).toBe(3);
+    const ws = new Workspace({ db, device: 12, user: () => 'anita' });
+    expect(await readModel(ws)).toEqual(before);
+    const indexes = await indexesOf(indexedDB, name);
+    expect(indexes.contacts).not.toContain('email');
+    expect(indexes.contacts).not.toContain('phone');
+    expect(indexes.leads).not.toContain('email');
+    expect(indexes.leads).toContain('source');
+    // Search by e-mail still works: the address is one of the record's search terms.
+    expect((await searchPrefix(db, 'contact', 'sita@ex')).map((r) => r.id)).toEqual([sita.id]);
+    await updateContact(ws, sita.id, { email: 'sita.rai@example.com' });
+    expect(await readModel(ws)).toEqual(await projectAll(ws));
+    ws.close();
+    db.close();
   });
 });

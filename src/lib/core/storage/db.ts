@@ -72,6 +72,37 @@ export const storeSpecV1: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The stores of schema version 2, frozen (see storeSpec for why they differ from version 1). Version 3 dropped the
+ * `email` and `phone` indexes of contacts and `email` of leads: no query reads them (duplicate review scans), and
+ * every index entry is a write on each import row.
+ */
+export const storeSpecV2: Readonly<Record<string, string>> = {
+  updates: '++seq, docId',
+  snapshots: 'docId',
+  docs: 'docId, collection',
+  meta: 'key',
+  conflicts: 'key, [collection+recordId], collection',
+  history: '++seq, [collection+recordId]',
+  accounts: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [owner+_del+_sort], [tier+_del], region, parentId',
+  articles: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [status+_del], category',
+  campaigns: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [status+_del], startDate',
+  contacts: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [accountId+_del], [owner+_del+_sort], email, phone',
+  interactions: 'id, _conflict, *_terms, [contactId+at], [accountId+at], at, [owner+at], [leadId+at]',
+  leads: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [status+_del], [owner+_del+_sort], email, source',
+  opportunities: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [stage+_del], [owner+_del+_sort], [accountId+_del], closeDate, contactId',
+  orders: 'id, _conflict, *_terms, [contactId+orderedAt], [accountId+orderedAt], orderedAt, externalCustomerId, number',
+  partners: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [tier+_del], accountId, region',
+  products: 'id, _conflict, *_terms, [_del+_sort], updatedAt, sku, category',
+  quotes: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [opportunityId+_del], [accountId+_del], contactId, number, [status+_del]',
+  rules: 'id, _conflict, *_terms, [_del+_sort], updatedAt, trigger',
+  segments: 'id, _conflict, *_terms, [_del+_sort], updatedAt',
+  stages: 'id, _conflict, *_terms, [_del+_sort], updatedAt, position',
+  tasks: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [owner+status+due], [status+reminderAt], [contactId+_del], [accountId+_del], ruleKey',
+  tickets: 'id, _conflict, *_terms, [_del+_sort], updatedAt, [status+slaDue], [owner+status], [contactId+_del], [accountId+_del], [productId+createdAt]',
+  users: 'id, _conflict, *_terms, [_del+_sort], updatedAt, team, email'
+};
+
+/**
  * Indexes of the record lists (contacts, accounts, leads…): prefix search on `_terms`, name order and the trash on
  * `[_del+_sort]`, "recently updated" on `updatedAt`.
  */
@@ -117,10 +148,11 @@ export class FieldbookDb extends Dexie {
 
   constructor(name: string, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
-    // Version 2 drops indexes no screen reads (see storeSpec); rows are kept as they are, so opening an old workspace
-    // only deletes index entries. Add a version (with an upgrade if rows must change) whenever storeSpec() changes.
+    // Versions 2 and 3 drop indexes no screen reads (see storeSpec, storeSpecV2); rows are kept as they are, so opening
+    // an old workspace only deletes index entries. Add a version (with an upgrade if rows must change) whenever storeSpec() changes.
     this.version(1).stores(storeSpecV1);
-    this.version(2).stores(storeSpec());
+    this.version(2).stores(storeSpecV2);
+    this.version(3).stores(storeSpec());
   }
 
   /** The read-model table of a record type. */

@@ -1,12 +1,14 @@
 // The write path: read model equals the Yjs projection, peers' bad updates are refused, storage failures lose nothing.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createContact, createRecord, deleteContact, restoreContact, updateContact, updateRecord, ValidationError, resolveConflict } from '../commands';
+import { createContact, createRecord, createRecords, deleteContact, restoreContact, updateContact, updateRecord, ValidationError, resolveConflict } from '../commands';
 import { memoryDb, memoryWorkspace } from '../testing';
 import { compactDoc } from './compaction';
 import { Workspace, StorageError, RejectedUpdateError, ReadOnlyError } from './workspace';
 import { projectAll, readModel } from './rebuild';
 import { recordsOf } from './record-map';
+import { docIdFor } from './doc-layout';
+import { collections } from '../model/registry';
 
 /** Sends every doc of `from` to `to`: what a sync session does, without the transport. */
 async function syncInto(from: Workspace, to: Workspace) {
@@ -194,16 +196,46 @@ describe('bad input from peers and from the disk', () => {
     const ws = memoryWorkspace();
     const c = await createContact(ws, { firstName: 'Asha', phone: '1' });
     const before = await readModel(ws);
-    const add = ws.db.updates.add.bind(ws.db.updates);
-    ws.db.updates.add = (() => Promise.reject(Object.assign(new Error('quota'), { name: 'QuotaExceededError' }))) as unknown as typeof ws.db.updates.add;
+    const updatesBefore = await ws.db.updates.count();
+    // The read-model write fails after the update log was written in the same transaction: neither may stay.
+    const table = ws.db.rows('contact');
+    const bulkPut = table.bulkPut.bind(table);
+    table.bulkPut = (() => Promise.reject(Object.assign(new Error('quota'), { name: 'QuotaExceededError' }))) as unknown as typeof table.bulkPut;
     const err = await updateContact(ws, c.id, { phone: '2' }).catch((e) => e);
     expect(err).toBeInstanceOf(StorageError);
     expect(err.message).toMatch(/storage is full/i);
-    ws.db.updates.add = add;
+    table.bulkPut = bulkPut;
     expect(await readModel(ws)).toEqual(before);
+    expect(await ws.db.updates.count()).toBe(updatesBefore);
     // The failed edit is not lingering in memory either: the next edit starts from what was stored.
     await updateContact(ws, c.id, { title: 'Owner' });
     expect(await ws.db.rows('contact').get(c.id)).toMatchObject({ phone: '1', title: 'Owner' });
+    expect(await projectAll(ws)).toEqual(await readModel(ws));
+  });
+
+  it('a bulk create over many docs is stored whole or not at all', async () => {
+    const ws = memoryWorkspace({ cacheSize: 2 });
+    await createContact(ws, { firstName: 'Kept' });
+    const before = await readModel(ws);
+    const counter = await ws.db.counter('contact');
+    const inputs = Array.from({ length: 200 }, (_, i) => ({ firstName: `Bulk ${i}` }));
+    const table = ws.db.rows('contact');
+    const bulkPut = table.bulkPut.bind(table);
+    let calls = 0;
+    // The disk fills up part-way through the batch: the docs written before it must not stay either.
+    table.bulkPut = ((rows: never[]) => (++calls > 3 ? Promise.reject(Object.assign(new Error('quota'), { name: 'QuotaExceededError' })) : bulkPut(rows))) as unknown as typeof table.bulkPut;
+    await expect(createRecords(ws, 'contact', inputs)).rejects.toThrow(/storage is full/i);
+    table.bulkPut = bulkPut;
+    expect(calls).toBeGreaterThan(3);
+    expect(await readModel(ws)).toEqual(before);
+    expect(await ws.db.counter('contact')).toEqual(counter);
+    expect(await projectAll(ws)).toEqual(before);
+    // Then the same batch goes through whole, with more docs than the cache holds.
+    const { created } = await createRecords(ws, 'contact', inputs);
+    expect(created).toHaveLength(200);
+    expect(new Set(created.map((r) => docIdFor(collections.contact, r as never))).size).toBeGreaterThan(2);
+    expect(await ws.db.counter('contact')).toEqual({ live: 201, deleted: 0 });
+    expect(ws.loadedDocs.length).toBeLessThanOrEqual(2);
     expect(await projectAll(ws)).toEqual(await readModel(ws));
   });
 });

@@ -48,6 +48,21 @@ export class ReadOnlyError extends Error {
 type Changed = Map<string, Set<string> | 'new' | 'added'>;
 type Pending = { updates: Uint8Array[]; changed: Changed; origin: string };
 type Loaded = { docId: string; doc: Y.Doc; records: RecordsMap; collection: Collection; name: CollectionName; pending: Pending };
+/** One doc's share of a store step, computed before the Dexie transaction opens. */
+type StoreStep = {
+  docId: string;
+  name: CollectionName;
+  origin: string;
+  update: Uint8Array;
+  sv: Uint8Array;
+  rows: Record<string, unknown>[];
+  conflicts: ConflictRow[];
+  history: HistoryRow[];
+  /** Records that existed before: their old conflicts are cleared. */
+  existing: string[];
+  /** Ids whose previous row must be read (for the counters): all but records this transaction added to the doc. */
+  mayExist: string[];
+};
 
 export type WorkspaceOptions = {
   db: FieldbookDb;
@@ -76,6 +91,8 @@ export class Workspace {
   readonly #onCompactionDue?: (docId: string) => void;
   readonly #compactAfter: number;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Docs a multi-doc write holds until it is stored: the LRU must not destroy them meanwhile. */
+  readonly #pinned = new Set<string>();
 
   constructor(o: WorkspaceOptions) {
     this.db = o.db;
@@ -154,12 +171,19 @@ export class Workspace {
       }
     });
     this.#cache.set(docId, entry);
-    while (this.#cache.size > this.#cacheSize) {
-      const [oldest, old] = this.#cache.entries().next().value as [string, Loaded];
-      this.#cache.delete(oldest);
+    this.#trim(docId);
+    return entry;
+  }
+
+  /** Drops the least recently used docs beyond the cache size, except pinned ones and the one just loaded. */
+  #trim(keep = ''): void {
+    if (this.#cache.size <= this.#cacheSize) return;
+    for (const [id, old] of this.#cache) {
+      if (this.#cache.size <= this.#cacheSize) break;
+      if (this.#pinned.has(id) || id === keep) continue;
+      this.#cache.delete(id);
       old.doc.destroy();
     }
-    return entry;
   }
 
   #evict(docId: string): void {
@@ -201,6 +225,46 @@ export class Workspace {
   }
 
   /**
+   * `mutate` over several docs (an import batch spread over a collection's buckets): one Yjs transaction per doc, then
+   * one store step for all of them in a single Dexie transaction, so the batch is stored whole or not at all and
+   * IndexedDB commits once instead of once per doc. Each `fn` must validate before it writes, as for `mutate`.
+   */
+  mutateMany<T>(steps: { docId: string; fn: (records: RecordsMap, ctx: WriteContext) => T }[]): Promise<T[]> {
+    if (!this.isWriter) return Promise.reject(new ReadOnlyError());
+    return this.#serial(async () => {
+      const entries: Loaded[] = [];
+      const results: T[] = [];
+      try {
+        for (const { docId, fn } of steps) {
+          const entry = await this.#load(docId);
+          this.#pinned.add(docId);
+          entries.push(entry);
+          const ctx: WriteContext = { at: this.hlc.tick(), by: this.#user(), device: this.device };
+          entry.doc.transact(() => {
+            results.push(fn(entry.records, ctx));
+          }, LOCAL_ORIGIN);
+        }
+      } catch (e) {
+        // Nothing is stored yet: every doc this call changed in memory is dropped and reloads from storage.
+        for (const entry of entries) {
+          this.#pinned.delete(entry.docId);
+          if (entry.pending.updates.length > 0) this.#evict(entry.docId);
+          entry.pending = { updates: [], changed: new Map(), origin: '' };
+        }
+        this.#trim();
+        throw e;
+      }
+      try {
+        await this.#storeMany(entries);
+      } finally {
+        for (const entry of entries) this.#pinned.delete(entry.docId);
+        this.#trim();
+      }
+      return results;
+    });
+  }
+
+  /**
    * Applies an update from a peer (or a backup). It is checked first (validate-update.ts): a malformed update, or one
    * carrying any field value that fails its schema, is refused whole and local data stays as it was.
    */
@@ -234,19 +298,86 @@ export class Workspace {
   }
 
   /** The one store step: the Yjs update and the re-projected rows land in a single Dexie transaction. */
-  async #store(docId: string, entry: Loaded): Promise<void> {
+  #store(docId: string, entry: Loaded): Promise<void> {
+    return this.#storeMany([entry]);
+  }
+
+  /**
+   * Stores the pending changes of one or more docs in one Dexie transaction: each doc's Yjs update, its manifest row
+   * and its re-projected rows, conflicts, history and the counters. The requests are issued together rather than one
+   * awaited round trip after another: inside a transaction IndexedDB keeps them in order anyway.
+   */
+  async #storeMany(entries: Loaded[]): Promise<void> {
+    const steps: StoreStep[] = [];
+    for (const entry of entries) {
+      const step = this.#prepare(entry);
+      if (step) steps.push(step);
+    }
+    if (steps.length === 0) return;
+    const names = [...new Set(steps.map((s) => s.name))];
+    const tables = names.map((n) => this.db.rows(n));
+    const due: string[] = [];
+    try {
+      await this.db.transaction('rw', [this.db.updates, this.db.docs, ...tables, this.db.conflicts, this.db.meta, this.db.history], async () => {
+        const counterKeys = names.map((n) => `count:${n}`);
+        // A bulk create (the demo, an import) adds thousands of records: skipping their lookups saves ~10 % of its time.
+        const [docRows, counters, ...prevRows] = await Promise.all([
+          this.db.docs.bulkGet(steps.map((s) => s.docId)),
+          this.db.meta.bulkGet(counterKeys),
+          ...steps.map((s) => (s.mayExist.length > 0 ? this.db.rows(s.name).bulkGet(s.mayExist) : Promise.resolve([])))
+        ]);
+        const counts = new Map<CollectionName, Counter>(names.map((n, i) => [n, { live: 0, deleted: 0, ...(counters[i]?.value as Counter | undefined) }]));
+        const writes: Promise<unknown>[] = [this.db.updates.bulkAdd(steps.map((s) => ({ docId: s.docId, update: s.update })))];
+        writes.push(
+          this.db.docs.bulkPut(
+            steps.map((s, i) => {
+              const docRow = docRows[i];
+              const pending = (docRow?.pending ?? 0) + 1;
+              if (pending >= this.#compactAfter) due.push(s.docId);
+              return { docId: s.docId, collection: s.name, sv: s.sv, pending, bytes: (docRow?.bytes ?? 0) + s.update.byteLength, changedAt: Date.now() };
+            })
+          )
+        );
+        steps.forEach((s, i) => {
+          const prev = new Map<string, Record<string, unknown> | undefined>();
+          (prevRows[i] as (Record<string, unknown> | undefined)[]).forEach((row, j) => prev.set(s.mayExist[j], row));
+          const count = counts.get(s.name)!;
+          for (const row of s.rows) {
+            const before = prev.get(row.id as string);
+            if (before) count[before._del ? 'deleted' : 'live']--;
+            count[row._del ? 'deleted' : 'live']++;
+          }
+          writes.push(this.db.rows(s.name).bulkPut(s.rows));
+          if (s.history.length > 0) writes.push(this.db.history.bulkAdd(s.history));
+        });
+        // Resolved conflicts go before the new ones are put: a record still in conflict keeps its fresh rows.
+        const existing = steps.flatMap((s) => s.existing.map((id) => [s.name, id]));
+        if (existing.length > 0) await this.db.conflicts.where('[collection+recordId]').anyOf(existing).delete();
+        const conflicts = steps.flatMap((s) => s.conflicts);
+        if (conflicts.length > 0) writes.push(this.db.conflicts.bulkPut(conflicts));
+        writes.push(this.db.meta.bulkPut(names.map((n) => ({ key: `count:${n}`, value: counts.get(n) }))));
+        await Promise.all(writes);
+      });
+    } catch (e) {
+      // Memory must not run ahead of storage: drop the docs so the next read reloads what was really stored.
+      for (const s of steps) this.#evict(s.docId);
+      throw storageError(e);
+    }
+    for (const docId of due) this.#onCompactionDue?.(docId);
+    for (const s of steps) {
+      const event: ChangeEvent = { docId: s.docId, collection: s.name, ids: s.rows.map((r) => r.id as string), origin: s.origin, update: s.update };
+      for (const l of this.#listeners) l(event);
+    }
+  }
+
+  /** Takes a doc's pending changes and re-projects the records they touched: everything its store step writes. */
+  #prepare(entry: Loaded): StoreStep | null {
     const { updates, changed, origin } = entry.pending;
     entry.pending = { updates: [], changed: new Map(), origin: '' };
-    if (updates.length === 0) return;
+    if (updates.length === 0) return null;
     const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-    const { collection, name, records, doc } = entry;
-    const table = this.db.rows(name);
-    const rows: Record<string, unknown>[] = [];
-    const conflicts: ConflictRow[] = [];
-    const history: HistoryRow[] = [];
-    const existing: string[] = [];
-    /** Ids whose previous row must be read (for the counters): all but records this transaction added to the doc. */
-    const mayExist: string[] = [];
+    const { docId, collection, name, records, doc } = entry;
+    const step: StoreStep = { docId, name, origin, update, sv: Y.encodeStateVector(doc), rows: [], conflicts: [], history: [], existing: [], mayExist: [] };
     let maxAt = '';
     for (const [id, keys] of changed) {
       const map = records.get(id);
@@ -255,59 +386,21 @@ export class Workspace {
       if (p.latest.at > maxAt) maxAt = p.latest.at;
       const r = toRow(collection, docId, id, p);
       if (!r.ok) continue; // only reachable for data stored before a schema tightened; validation gates new data
-      rows.push(r.row);
-      if (keys !== 'added') mayExist.push(id);
+      step.rows.push(r.row);
+      if (keys !== 'added') step.mayExist.push(id);
       const title = collection.title(r.row as never);
-      for (const c of p.conflicts) conflicts.push({ key: `${name}/${id}/${c.path}`, collection: name, recordId: id, path: c.path, title, winner: c.winner, losers: c.losers });
+      for (const c of p.conflicts) step.conflicts.push({ key: `${name}/${id}/${c.path}`, collection: name, recordId: id, path: c.path, title, winner: c.winner, losers: c.losers });
       if (keys !== 'new' && keys !== 'added') {
-        existing.push(id);
+        step.existing.push(id);
         for (const key of keys) {
           const k = splitKey(key);
           const reg = map.get(key);
-          if (k && reg) history.push({ collection: name, recordId: id, path: k.path, value: reg[0], at: reg[1], by: reg[3] });
+          if (k && reg) step.history.push({ collection: name, recordId: id, path: k.path, value: reg[0], at: reg[1], by: reg[3] });
         }
       }
     }
     if (origin === REMOTE_ORIGIN && maxAt) this.hlc.observe(maxAt);
-    let compactionDue = false;
-    try {
-      await this.db.transaction('rw', [this.db.updates, this.db.docs, table, this.db.conflicts, this.db.meta, this.db.history], async () => {
-        // A bulk create (the demo, an import) adds thousands of records: skipping their lookups saves ~10 % of its time.
-        const prev = new Map<string, Record<string, unknown> | undefined>();
-        if (mayExist.length > 0) (await table.bulkGet(mayExist)).forEach((row, i) => prev.set(mayExist[i], row));
-        await this.db.updates.add({ docId, update });
-        const docRow = await this.db.docs.get(docId);
-        const pending = (docRow?.pending ?? 0) + 1;
-        compactionDue = pending >= this.#compactAfter;
-        await this.db.docs.put({
-          docId,
-          collection: name,
-          sv: Y.encodeStateVector(doc),
-          pending,
-          bytes: (docRow?.bytes ?? 0) + update.byteLength,
-          changedAt: Date.now()
-        });
-        await table.bulkPut(rows);
-        if (existing.length > 0) await this.db.conflicts.where('[collection+recordId]').anyOf(existing.map((id) => [name, id])).delete();
-        if (conflicts.length > 0) await this.db.conflicts.bulkPut(conflicts);
-        if (history.length > 0) await this.db.history.bulkAdd(history);
-        const key = `count:${name}`;
-        const count = { live: 0, deleted: 0, ...((await this.db.meta.get(key))?.value as Counter | undefined) };
-        rows.forEach((row) => {
-          const before = prev.get(row.id as string);
-          if (before) count[before._del ? 'deleted' : 'live']--;
-          count[row._del ? 'deleted' : 'live']++;
-        });
-        await this.db.meta.put({ key, value: count });
-      });
-    } catch (e) {
-      // Memory must not run ahead of storage: drop the doc so the next read reloads what was really stored.
-      this.#evict(docId);
-      throw storageError(e);
-    }
-    if (compactionDue) this.#onCompactionDue?.(docId);
-    const event: ChangeEvent = { docId, collection: name, ids: rows.map((r) => r.id as string), origin, update };
-    for (const l of this.#listeners) l(event);
+    return step;
   }
 
   /** Frees every loaded doc (closing the workspace, or after compaction replaced the stored state). */
