@@ -1,6 +1,6 @@
 // Bench page (tests/bench/demo-load.bench.ts): writes field-scale demo batches through the app's write path in Chromium.
 import Dexie from 'dexie';
-import { createRecords } from '$lib/core/commands/records';
+import { createRecords, updateRecord } from '$lib/core/commands/records';
 import { demoBatch, demoBatchCount, demoBatchRange, type DemoBatch } from '$lib/core/demo/generate';
 import type { CollectionName } from '$lib/core/model/registry';
 import { FieldbookDb } from '$lib/core/storage/db';
@@ -73,4 +73,28 @@ async function ceiling(o: { fromDb: string; count: number; spec: string }): Prom
   }
 }
 
-(globalThis as unknown as { demoLoadBench: { run: typeof run; ceiling: typeof ceiling } }).demoLoadBench = { run, ceiling };
+/**
+ * One edit with the contact's bucket doc loaded from IndexedDB first, `times` times (the doc is dropped from memory
+ * before each): what the first edit of a contact costs after the app starts, on buckets the size of the field demo's.
+ */
+async function coldEdits(o: { dbName: string; times: number }): Promise<number[]> {
+  const db = new FieldbookDb(o.dbName);
+  const ws = new Workspace({ db, device: 7, user: () => 'bench' });
+  try {
+    const contact = await db.rows('contact').limit(1).first();
+    if (!contact) throw new Error('no contacts to edit');
+    const out: number[] = [];
+    for (let i = 0; i < o.times; i++) {
+      ws.close();
+      const t0 = performance.now();
+      await updateRecord(ws, 'contact', contact.id as string, { title: `Cold edit ${i}` });
+      out.push(performance.now() - t0);
+    }
+    return out;
+  } finally {
+    ws.close();
+    db.close();
+  }
+}
+
+(globalThis as unknown as { demoLoadBench: { run: typeof run; ceiling: typeof ceiling; coldEdits: typeof coldEdits } }).demoLoadBench = { run, ceiling, coldEdits };
