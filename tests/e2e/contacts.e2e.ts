@@ -259,6 +259,8 @@ describe('contacts and accounts of the small demo', () => {
     expect(await page.locator('[data-customer-insights]').count()).toBe(0);
 
     await tab(page, 'Related');
+    // Insights mount when their place scrolls near the screen (the analytics worker starts only then).
+    await page.locator('[data-when-visible="insights"]').scrollIntoViewIfNeeded();
     const insights = page.getByRole('region', { name: 'Customer insights' });
     await insights.getByText('Lifetime value, next 12 months').waitFor({ timeout: 60_000 });
     const figure = async (term: string) => (await insights.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent())?.trim() ?? '';
@@ -287,7 +289,8 @@ describe('contacts and accounts of the small demo', () => {
     await page.getByRole('link', { name: 'Accounts', exact: true }).first().click();
     await page.getByText('200 accounts', { exact: true }).waitFor();
     await page.getByRole('list', { name: 'Accounts' }).getByRole('link').first().click();
-    // Wide screens show every section: insights and history load once the timeline is drawn.
+    // Wide screens show every section: history loads once the timeline is drawn, insights once scrolled near.
+    await page.locator('[data-when-visible="insights"]').scrollIntoViewIfNeeded();
     const insights = page.getByRole('region', { name: 'Customer insights' });
     await insights.locator('dl, p').first().waitFor({ timeout: 60_000 });
     await page.getByRole('region', { name: 'History' }).waitFor();
