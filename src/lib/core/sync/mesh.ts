@@ -18,13 +18,14 @@
  * Links: one RTCPeerConnection per device pair with two pre-negotiated data channels, created before the offer so
  * nothing the peer sends can arrive unheard: `fieldbook-sync` (id 0, ordered, reliable: a FrameChannel for
  * `startPeerSession`, webrtc-channel.ts) and `fieldbook-presence` (id 1: sealed awareness updates, presence.ts). One
-session per peer device: a
- * device that comes back (a reload gives it a new peer id) replaces its old link. A link that drops is retried with
- * back-off while the peer is still announcing; a peer that sent data that is not valid sync traffic, or holds another
- * password, is not retried in this meeting.
+ * session per peer device: a device that comes back (a reload gives it a new peer id) replaces its old link, and its
+ * presence from the old link is dropped with it. A link that drops is retried with back-off while the peer is still
+ * announcing; a peer that sent data that is not valid sync traffic, or holds another password, is not retried in this
+ * meeting.
  *
  * Sessions forward changes that came from other peers (`forward`), so a room where one pair cannot connect directly
- * (A–B–C) still converges; Yjs ignores the duplicates a full mesh then receives.
+ * (A–B–C) still converges; Yjs ignores the duplicates a full mesh then receives. Presence is not forwarded (each
+ * device hears every other first-hand in a full mesh; see presence.ts).
  */
 import * as buffer from 'lib0/buffer';
 import { z } from 'zod';
@@ -410,15 +411,16 @@ class MeshImpl {
       retryMs: 1000,
       ...options
     } as MeshImpl['o'];
+    const Socket = options.Socket ?? (globalThis.WebSocket as unknown as SocketConstructor | undefined);
+    const PeerConnection = options.PeerConnection ?? (globalThis.RTCPeerConnection as unknown as PeerConnectionConstructor | undefined);
+    if (!Socket || !PeerConnection) throw new Error('This browser cannot make direct connections (no WebSocket or WebRTC).');
+    this.PeerConnection = PeerConnection;
+    // After the last check that can throw: Awareness runs a timer until leave() destroys it.
     this.presence = new MeetingPresence(options.ws.device, options.presence ?? null);
     this.presence.onLocalUpdate(() => {
       for (const e of this.#entries.values()) e.link?.sendPresence();
     });
     this.presence.onChange(() => this.changed());
-    const Socket = options.Socket ?? (globalThis.WebSocket as unknown as SocketConstructor | undefined);
-    const PeerConnection = options.PeerConnection ?? (globalThis.RTCPeerConnection as unknown as PeerConnectionConstructor | undefined);
-    if (!Socket || !PeerConnection) throw new Error('This browser cannot make direct connections (no WebSocket or WebRTC).');
-    this.PeerConnection = PeerConnection;
     this.#signals = options.signaling.map(
       (url) =>
         new SignalingConnection(url, options.topic, options.key, Socket, {
