@@ -1,4 +1,4 @@
-// A first sync of thousands of records (well over Chrome's 256 KiB message limit) between two Chromium processes, dropped midway and resumed.
+// A first sync of thousands of records (well over Chrome's 256 KiB message limit) between two Chromium processes, with records to go shown, dropped midway and resumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type Server } from '../support/harness';
 import {
@@ -51,6 +51,15 @@ describe('a new device joins a device holding the small demo (15,000 records)', 
 
     // Midway: some docs stored, not all. Then the new device's page closes (the tablet is shut).
     await fresh.page.locator('[data-testid=sync-meeting][data-catching-up=true]').waitFor({ timeout: 60_000 });
+    // While it catches up, the peer lists say about how many records are still to go, not only docs. The sending
+    // device knows its own records per doc, so its figure is at most the demo's size; the new one learns it as docs arrive.
+    const toGo = /of [\d,]+ docs, about ([\d,]+) records? to go/;
+    const onFull = full.page.getByTestId('sync-peers').getByText(toGo).first();
+    await onFull.waitFor({ timeout: 60_000 });
+    const figure = Number(toGo.exec(await onFull.innerText())![1].replace(/,/g, ''));
+    expect(figure).toBeGreaterThan(0);
+    expect(figure).toBeLessThanOrEqual(demo.done * 1.05);
+    await fresh.page.getByTestId('sync-peers').getByText(toGo).first().waitFor({ timeout: 60_000 });
     const partial = await until(() => storedDocs(fresh), (n) => n > 0, 120_000, 'the first docs to arrive');
     expect(partial).toBeLessThan(total);
     await fresh.page.close();

@@ -14,6 +14,7 @@ import {
   openDevice,
   openSyncScreen,
   readModelOf,
+  reopen,
   savePassword,
   smallTargets,
   startMeeting,
@@ -187,7 +188,20 @@ describe('three devices', () => {
     await a.page.getByTestId('sync-peers').getByText(`Editing a contact record (/contacts/${ids.sita})`).waitFor({ timeout: 30_000 });
     await c.page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await a.page.getByTestId('sync-peers').getByText(`Viewing a contact record (/contacts/${ids.sita})`).waitFor({ timeout: 30_000 });
+
+    // C's page closes on Sita's record (the tablet is shut): its link drops and A's badge for it goes. C reopens (same
+    // device, a fresh awareness whose clock starts again), rejoins the meeting and is shown on Sita's page again.
+    await a.page.getByRole('link', { name: 'Contacts', exact: true }).first().click();
+    await a.page.getByRole('link', { name: /Sita Gurung/ }).first().click();
+    await a.page.getByRole('heading', { level: 1, name: 'Sita Gurung' }).waitFor();
+    const badgeOnSita = a.page.getByRole('main').getByTestId('presence-badges');
+    await badgeOnSita.and(a.page.locator('[data-count="1"]')).waitFor({ timeout: 30_000 });
+    await c.page.close();
+    await badgeOnSita.waitFor({ state: 'detached', timeout: 60_000 });
+    await reopen(c, server.url, `contacts/${ids.sita}?workspace=${WORKSPACE}`);
+    await badgeOnSita.and(a.page.locator('[data-count="1"]')).waitFor({ timeout: 60_000 });
     await Promise.all([openSyncScreen(b.page), openSyncScreen(c.page)]);
+    await Promise.all([a, b, c].map((d) => waitInSync(d.page, 2)));
   });
 });
 

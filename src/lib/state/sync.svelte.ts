@@ -79,6 +79,16 @@ export class SyncState {
   get docsTotal(): number {
     return this.peers.reduce((n, p) => n + (p.progress && p.state === 'syncing' ? p.progress.docsTotal : 0), 0);
   }
+  /** About how many records the sessions catching up still exchange; null while one of them cannot tell yet. */
+  get recordsToGo(): number | null {
+    let n = 0;
+    for (const p of this.peers) {
+      if (!p.progress || p.state !== 'syncing' || p.progress.docsTotal === p.progress.docsDone) continue;
+      if (p.progress.recordsToGo === null) return null;
+      n += p.progress.recordsToGo;
+    }
+    return n;
+  }
   get formattedCode(): string {
     return this.code ? formatRoomCode(this.code) : '';
   }

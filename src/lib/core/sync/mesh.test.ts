@@ -23,6 +23,7 @@ import {
   type SignalMessage,
   type SocketConstructor
 } from './mesh';
+import { encodePresenceUpdate, sealPresenceUpdate, type Presence } from './presence';
 import { readModel } from './rebuild';
 import type { Workspace } from './workspace';
 
@@ -233,18 +234,90 @@ describe('a meeting', () => {
     expect(await b.db.rows('contact').count()).toBe(0);
   });
 
-  it('shares presence: who is there and which record each shows; leaving removes it at once', async () => {
+  it('shares presence among three devices: who is there and which record each shows; a dropped link removes it until the link is back', async () => {
+    const network = new FakeNetwork();
+    const [a, b, c] = [memoryWorkspace(), memoryWorkspace(), memoryWorkspace()];
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
+    const asha: Presence = { user: 'asha', name: 'Asha Gurung', route: '/contacts/c1', collection: 'contact', recordId: 'c1', isEditing: false };
+    const ma = await join(a, network, topic, { presence: asha });
+    // What B's screen showed for A at every change, to catch the moment A's link is down.
+    const seenOnB: { state: string; name: string | null }[] = [];
+    const mb: Mesh = await join(b, network, topic, {
+      presence: { user: 'bikash', name: 'Bikash Rai', route: '/accounts', collection: '', recordId: '', isEditing: false },
+      onChange: () => {
+        const peerA = mb?.peers.find((p) => p.device === a.device);
+        if (peerA) seenOnB.push({ state: peerA.state, name: peerA.presence?.name ?? null });
+      }
+    });
+    const mc = await join(c, network, topic, { presence: { user: 'chandra', name: 'Chandra Magar', route: '/', collection: '', recordId: '', isEditing: false } });
+    const names = (m: Mesh) => m.peers.map((p) => p.presence?.name ?? '').sort();
+    await until(() => {
+      expect(names(ma)).toEqual(['Bikash Rai', 'Chandra Magar']);
+      expect(names(mb)).toEqual(['Asha Gurung', 'Chandra Magar']);
+      expect(names(mc)).toEqual(['Asha Gurung', 'Bikash Rai']);
+    });
+    ma.setPresence({ ...asha, route: '/accounts/a9', collection: 'account', recordId: 'a9', isEditing: true });
+    for (const m of [mb, mc]) await until(() => expect(m.peers.find((p) => p.device === a.device)?.presence).toMatchObject({ collection: 'account', recordId: 'a9', isEditing: true }));
+
+    // A's link to B drops without a word: B stops showing A's presence at once, and shows it again (the current state)
+    // once the link is rebuilt: each link is a fresh awareness session, so A's unchanged clock is taken again.
+    seenOnB.length = 0;
+    const linkAB = network.all.find((pc) => pc.connectionState === 'connected' && pc.owner === String(a.device) && pc.remote?.owner === String(b.device))!;
+    network.cut(linkAB);
+    const isDown = (s: { state: string }) => s.state === 'closed' || s.state === 'failed';
+    await until(() => expect(seenOnB.some(isDown)).toBe(true));
+    expect(seenOnB.filter(isDown).every((s) => s.name === null)).toBe(true);
+    await until(() => expect(mb.peers.find((p) => p.device === a.device)).toMatchObject({ state: 'live', presence: { recordId: 'a9', isEditing: true } }));
+    // C's link to A never dropped: it kept A all along.
+    expect(mc.peers.find((p) => p.device === a.device)?.presence?.recordId).toBe('a9');
+    expect(ma.rejectedPresence + mb.rejectedPresence + mc.rejectedPresence).toBe(0);
+
+    // B reloads (same device, a new awareness whose clock starts again): A sees its new state.
+    await mb.leave();
+    await until(() => expect(ma.peers.some((p) => p.device === b.device)).toBe(false), 5000);
+    const mb2 = await join(b, network, topic, { presence: { user: 'bikash', name: 'Bikash Rai', route: '/contacts/c7', collection: 'contact', recordId: 'c7', isEditing: false } });
+    await until(() => expect(ma.peers.find((p) => p.device === b.device)?.presence?.recordId).toBe('c7'));
+    await until(() => expect(names(mb2)).toEqual(['Asha Gurung', 'Chandra Magar']));
+
+    // Leaving removes A from both at once (its null state and its bye), without waiting for a timeout.
+    await ma.leave();
+    await until(() => {
+      expect(mb2.peers.some((p) => p.device === a.device)).toBe(false);
+      expect(mc.peers.some((p) => p.device === a.device)).toBe(false);
+    }, 5000);
+  });
+
+  it('a peer that sends garbled or forged presence is ignored and counted; its sync and its real presence go on', async () => {
     const network = new FakeNetwork();
     const a = memoryWorkspace();
     const b = memoryWorkspace();
     const topic = await roomTopic(WORKSPACE, newRoomCode());
-    const ma = await join(a, network, topic, { presence: { user: 'asha', name: 'Asha Gurung', route: '/contacts/c1', collection: 'contact', recordId: 'c1', isEditing: false } });
-    const mb = await join(b, network, topic);
-    await until(() => expect(mb.peers[0]?.presence?.name).toBe('Asha Gurung'));
-    ma.setPresence({ user: 'asha', name: 'Asha Gurung', route: '/accounts/a9', collection: 'account', recordId: 'a9', isEditing: true });
-    await until(() => expect(mb.peers[0]?.presence).toMatchObject({ collection: 'account', recordId: 'a9', isEditing: true }));
-    await ma.leave();
-    await until(() => expect(mb.peers).toEqual([]), 5000);
+    const ma = await join(a, network, topic);
+    const mallory: Presence = { user: 'mallory', name: 'Mallory', route: '/contacts/c1', collection: 'contact', recordId: 'c1', isEditing: true };
+    // B holds the team key but misbehaves on the presence channel before its own (valid) presence goes out.
+    const Hostile = class extends network.peerConnection('hostile') {
+      createDataChannel(label: string, init: { negotiated: true; id: number; ordered: true }) {
+        const dc = super.createDataChannel(label, init);
+        if (label === 'fieldbook-presence') {
+          dc.addEventListener('open', async () => {
+            const forged = [
+              new Uint8Array([1, 2, 3, 4, 5]),
+              // Speaks for another device (A itself).
+              await sealPresenceUpdate(key, encodePresenceUpdate([{ client: a.device, clock: 99, state: mallory }])),
+              // A state the schema refuses.
+              await sealPresenceUpdate(key, encodePresenceUpdate([{ client: b.device, clock: 99, state: { ...mallory, collection: 'spaceship' as 'contact' } }])),
+              // Right shape, wrong key.
+              await sealPresenceUpdate(wrongKey, encodePresenceUpdate([{ client: b.device, clock: 99, state: mallory }]))
+            ];
+            for (const bytes of forged) dc.send(bytes as Uint8Array<ArrayBuffer>);
+          });
+        }
+        return dc;
+      }
+    };
+    await join(b, network, topic, { PeerConnection: Hostile, presence: { user: 'bikash', name: 'Bikash Rai', route: '/', collection: '', recordId: '', isEditing: false } });
+    await until(() => expect(ma.rejectedPresence).toBe(4));
+    await until(() => expect(ma.peers[0]).toMatchObject({ state: 'live', presence: { name: 'Bikash Rai' } }));
   });
 
   it('a peer that sends garbage frames is refused: the session stops with a plain message, local data is intact, and it is not retried', async () => {

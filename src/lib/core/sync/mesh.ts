@@ -17,19 +17,21 @@
  *
  * Links: one RTCPeerConnection per device pair with two pre-negotiated data channels, created before the offer so
  * nothing the peer sends can arrive unheard: `fieldbook-sync` (id 0, ordered, reliable: a FrameChannel for
- * `startPeerSession`, webrtc-channel.ts) and `fieldbook-presence` (id 1, presence.ts). One session per peer device: a
- * device that comes back (a reload gives it a new peer id) replaces its old link. A link that drops is retried with
- * back-off while the peer is still announcing; a peer that sent data that is not valid sync traffic, or holds another
- * password, is not retried in this meeting.
+ * `startPeerSession`, webrtc-channel.ts) and `fieldbook-presence` (id 1: sealed awareness updates, presence.ts). One
+ * session per peer device: a device that comes back (a reload gives it a new peer id) replaces its old link, and its
+ * presence from the old link is dropped with it. A link that drops is retried with back-off while the peer is still
+ * announcing; a peer that sent data that is not valid sync traffic, or holds another password, is not retried in this
+ * meeting.
  *
  * Sessions forward changes that came from other peers (`forward`), so a room where one pair cannot connect directly
- * (A–B–C) still converges; Yjs ignores the duplicates a full mesh then receives.
+ * (A–B–C) still converges; Yjs ignores the duplicates a full mesh then receives. Presence is not forwarded (each
+ * device hears every other first-hand in a full mesh; see presence.ts).
  */
 import * as buffer from 'lib0/buffer';
 import { z } from 'zod';
 import { open, seal } from './crypto';
 import { startPeerSession, type PeerSession, type SyncError, type SyncPhase, type SyncProgress, type SyncStats } from './peer-session';
-import { openPresence, PresenceBook, sealPresence, type Presence } from './presence';
+import { MeetingPresence, openPresenceUpdate, sealPresenceUpdate, type Presence } from './presence';
 import { dataChannelFrames, type DataChannelFrames, type DataChannelLike } from './webrtc-channel';
 import type { Workspace } from './workspace';
 
@@ -339,6 +341,8 @@ export type Mesh = {
   readonly signalingState: SignalingState;
   /** Publishes that did not open with our key: another password in the same room, or a forgery. */
   readonly ignoredSignals: number;
+  /** Presence messages dropped: they did not open with our key, were malformed, or spoke for another device. */
+  readonly rejectedPresence: number;
   setPresence(p: Presence | null): void;
   /** Leaves the room: says bye, ends every session (everything received is kept) and closes the links. */
   leave(): Promise<void>;
@@ -376,6 +380,9 @@ export function joinMesh(o: MeshOptions): Mesh {
     get ignoredSignals() {
       return mesh.ignoredSignals;
     },
+    get rejectedPresence() {
+      return mesh.rejectedPresence;
+    },
     setPresence: (p) => mesh.setPresence(p),
     leave: () => mesh.leave()
   };
@@ -385,9 +392,8 @@ class MeshImpl {
   readonly peerId = randomHex(16);
   readonly o: Required<Omit<MeshOptions, 'presence' | 'onChange' | 'Socket' | 'PeerConnection'>> & Pick<MeshOptions, 'onChange'>;
   readonly PeerConnection: PeerConnectionConstructor;
-  readonly presenceBook = new PresenceBook();
-  presence: Presence | null;
-  presenceSeq = 0;
+  readonly presence: MeetingPresence;
+  rejectedPresence = 0;
   isLeaving = false;
   readonly #entries = new Map<string, Entry>();
   readonly #signals: SignalingConnection[];
@@ -405,11 +411,16 @@ class MeshImpl {
       retryMs: 1000,
       ...options
     } as MeshImpl['o'];
-    this.presence = options.presence ?? null;
     const Socket = options.Socket ?? (globalThis.WebSocket as unknown as SocketConstructor | undefined);
     const PeerConnection = options.PeerConnection ?? (globalThis.RTCPeerConnection as unknown as PeerConnectionConstructor | undefined);
     if (!Socket || !PeerConnection) throw new Error('This browser cannot make direct connections (no WebSocket or WebRTC).');
     this.PeerConnection = PeerConnection;
+    // After the last check that can throw: Awareness runs a timer until leave() destroys it.
+    this.presence = new MeetingPresence(options.ws.device, options.presence ?? null);
+    this.presence.onLocalUpdate(() => {
+      for (const e of this.#entries.values()) e.link?.sendPresence();
+    });
+    this.presence.onChange(() => this.changed());
     this.#signals = options.signaling.map(
       (url) =>
         new SignalingConnection(url, options.topic, options.key, Socket, {
@@ -447,7 +458,7 @@ class MeshImpl {
         progress: l ? l.progress : e.last.progress,
         stats: l?.session ? { ...l.session.stats } : e.last.stats,
         error: l?.error ?? e.last.error,
-        presence: this.presenceBook.get(e.id),
+        presence: l && !l.isEnded ? this.presence.get(e.device) : null,
         syncedAt: e.syncedAt
       };
     });
@@ -553,7 +564,7 @@ class MeshImpl {
     if (entry.retryTimer) clearTimeout(entry.retryTimer);
     entry.link?.close(reason);
     this.#entries.delete(entry.id);
-    this.presenceBook.remove(entry.id);
+    this.presence.drop(entry.device);
     this.changed();
   }
 
@@ -563,7 +574,7 @@ class MeshImpl {
     entry.link = null;
     entry.last = { state: link.state, error: link.error, progress: link.progress, stats: link.session ? { ...link.session.stats } : null };
     entry.isBlocked ||= isBlocked;
-    this.presenceBook.remove(entry.id);
+    this.presence.drop(entry.device);
     this.changed();
     if (this.isLeaving || entry.isBlocked || !this.#entries.has(entry.id)) return;
     // A peer not heard from for a while has left without a bye (its page crashed, or it walked away).
@@ -586,10 +597,14 @@ class MeshImpl {
     this.changed();
   }
 
+  /** Links hear of it through the awareness update it causes (the constructor's onLocalUpdate). */
   setPresence(p: Presence | null): void {
-    this.presence = p;
-    this.presenceSeq++;
-    for (const e of this.#entries.values()) e.link?.sendPresence();
+    this.presence.setLocal(p);
+  }
+
+  presenceRejected(): void {
+    this.rejectedPresence++;
+    this.changed();
   }
 
   async leave(): Promise<void> {
@@ -597,6 +612,8 @@ class MeshImpl {
     this.publish({ type: 'bye' });
     this.isLeaving = true;
     clearInterval(this.#announcer);
+    // A null state goes out on every open link first, so peers drop this device's badges before the links close.
+    this.presence.destroy();
     const ending: Promise<unknown>[] = [];
     for (const e of this.#entries.values()) {
       if (e.retryTimer) clearTimeout(e.retryTimer);
@@ -606,7 +623,6 @@ class MeshImpl {
     // The bye was queued before; give the socket a moment to send it before closing.
     await new Promise((r) => setTimeout(r, 50));
     for (const s of this.#signals) s.close();
-    this.presenceBook.clear();
     this.changed();
   }
 }
@@ -776,24 +792,33 @@ class Link {
     this.mesh.changed();
   }
 
+  /**
+   * Sends this device's awareness state (with its clock). Two sends may be sealed out of order; the receiver keeps
+   * the higher clock, so the older one is ignored.
+   */
   sendPresence(): void {
-    const p = this.mesh.presence;
-    if (!p || this.presenceChannel.readyState !== 'open' || this.state === 'connecting') return;
-    const seq = this.mesh.presenceSeq;
-    void sealPresence(this.mesh.o.key, { seq, presence: p }).then((bytes) => {
+    if (this.isEnded || this.presenceChannel.readyState !== 'open' || this.state === 'connecting') return;
+    const update = this.mesh.presence.localUpdate();
+    void sealPresenceUpdate(this.mesh.o.key, update).then((bytes) => {
       if (this.presenceChannel.readyState === 'open') this.presenceChannel.send(bytes as Uint8Array<ArrayBuffer>);
     });
   }
 
   #onPresence(data: unknown): void {
-    if (!(data instanceof ArrayBuffer)) return;
+    if (this.isEnded) return;
+    if (!(data instanceof ArrayBuffer)) {
+      this.mesh.presenceRejected();
+      return;
+    }
     const bytes = new Uint8Array(data);
     this.#presenceIn = this.#presenceIn.then(async () => {
       try {
-        const envelope = await openPresence(this.mesh.o.key, bytes);
-        if (!this.isEnded && this.mesh.presenceBook.apply(this.entry.id, envelope)) this.mesh.changed();
+        const update = await openPresenceUpdate(this.mesh.o.key, bytes, this.entry.device);
+        // A message of a link that ended meanwhile is not applied: its device's clock was forgotten with it.
+        if (!this.isEnded) this.mesh.presence.apply(update, this);
       } catch {
-        // Presence that does not open is dropped; it carries no data, and the sync session decides about the peer.
+        // Dropped and counted: presence carries no data, and the sync session decides about the peer.
+        this.mesh.presenceRejected();
       }
     });
   }

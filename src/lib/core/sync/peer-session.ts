@@ -29,12 +29,18 @@ import {
   type ManifestEntry,
   type Message
 } from './protocol';
+import { missingTicksOf, RecordsToGo, type LocalSize } from './progress';
+import { collectionOfDoc } from './doc-layout';
+import { collections, type CollectionName } from '../model/registry';
 import { ReadOnlyError, RejectedUpdateError, REMOTE_ORIGIN, StorageError, type ChangeEvent, type Workspace } from './workspace';
 
 export type SyncPhase = 'handshake' | 'comparing' | 'syncing' | 'live' | 'closed' | 'failed';
 
-/** What the sync screen shows: "12 docs to go" is `docsTotal - docsDone`. */
-export type SyncProgress = { docsTotal: number; docsDone: number; bytesSent: number; bytesReceived: number; phase: SyncPhase };
+/**
+ * What the sync screen shows: "12 docs to go" is `docsTotal - docsDone`; `recordsToGo` is an estimate (progress.ts),
+ * null until there is something to base it on.
+ */
+export type SyncProgress = { docsTotal: number; docsDone: number; recordsToGo: number | null; bytesSent: number; bytesReceived: number; phase: SyncPhase };
 
 export type SyncErrorKind =
   | 'wrong-password'
@@ -193,6 +199,9 @@ class Session {
   #streaming = false;
   #backlog: ChangeEvent[] = [];
   #mine = new Map<string, Uint8Array>();
+  /** Records per type and docs per type on this device, read with the manifest (for the records-to-go estimate). */
+  #sizes = new Map<string, LocalSize>();
+  #recordsToGo: RecordsToGo | null = null;
   #plan = new Map<string, DocPlan & { counted: boolean }>();
   #gotManifest = false;
   #sentDone = false;
@@ -283,9 +292,17 @@ class Session {
   }
 
   async #sendManifest(): Promise<void> {
-    const rows = await this.ws.db.docs.toArray();
+    const names = Object.keys(collections) as CollectionName[];
+    const [rows, counters] = await Promise.all([this.ws.db.docs.toArray(), Promise.all(names.map((n) => this.ws.db.counter(n)))]);
     const docs: ManifestEntry[] = rows.map((r) => ({ docId: r.docId, sv: r.sv }));
     for (const d of docs) this.#mine.set(d.docId, d.sv);
+    names.forEach((n, i) => this.#sizes.set(n, { records: counters[i].live + counters[i].deleted, docs: 0, ticks: 0 }));
+    for (const r of rows) {
+      const size = this.#sizes.get(r.collection);
+      if (!size) continue;
+      size.docs++;
+      size.ticks += missingTicksOf(r.sv, undefined);
+    }
     const sent = this.#send({ type: 'manifest', docs });
     this.#streaming = true;
     for (const e of this.#backlog.splice(0)) this.#sendChange(e);
@@ -300,6 +317,7 @@ class Session {
         if (this.#ended) return;
         if (await this.#sendDoc(docId, theirs.get(docId))) this.stats.docsSent++;
         plan.send = false;
+        this.#recordsToGo?.sent(docId);
         this.#docProgress(docId);
       }
       await this.#send({ type: 'done' });
@@ -408,7 +426,17 @@ class Session {
     this.#gotManifest = true;
     const theirs = new Map(docs.map((d) => [d.docId, d.sv]));
     const { docs: plan, skipped } = planSync(this.#mine, theirs);
-    for (const [docId, p] of plan) this.#plan.set(docId, { ...p, counted: false });
+    const estimate = new RecordsToGo(this.#sizes);
+    for (const [docId, p] of plan) {
+      this.#plan.set(docId, { ...p, counted: false });
+      const mine = this.#mine.get(docId);
+      const their = theirs.get(docId);
+      estimate.plan(docId, collectionOfDoc(docId), {
+        send: { ticks: p.send ? missingTicksOf(mine, their) : 0, isWhole: their === undefined },
+        receive: { ticks: p.receive ? missingTicksOf(their, mine) : 0, isWhole: mine === undefined }
+      });
+    }
+    this.#recordsToGo = estimate;
     this.stats.docsTotal = plan.size;
     this.stats.skipped = skipped;
     this.#setPhase('syncing');
@@ -416,13 +444,15 @@ class Session {
   }
 
   async #onUpdate(docId: string, update: Uint8Array, isStep2: boolean): Promise<void> {
-    const applied = await this.#apply(docId, update);
+    const changed = await this.#apply(docId, update);
+    const applied = changed !== null;
     if (isStep2) {
       this.stats.docsReceived++;
       this.#asked.delete(docId);
       const plan = this.#plan.get(docId);
       if (plan?.receive) {
         plan.receive = false;
+        this.#recordsToGo?.received(docId, changed);
         this.#docProgress(docId);
       }
     } else {
@@ -432,11 +462,13 @@ class Session {
     if (applied && !isStep2) await this.#askIfIncomplete(docId);
   }
 
-  /** Applies through the workspace; a refused update is reported (here and to the peer) and the session goes on. */
-  async #apply(docId: string, update: Uint8Array): Promise<boolean> {
+  /**
+   * Applies through the workspace and returns how many records it changed; a refused update is reported (here and to
+   * the peer), returns null, and the session goes on.
+   */
+  async #apply(docId: string, update: Uint8Array): Promise<number | null> {
     try {
-      await applyFrom(this.ws, this, docId, update);
-      return true;
+      return (await applyFrom(this.ws, this, docId, update)).changed;
     } catch (e) {
       if (!(e instanceof RejectedUpdateError)) throw e;
       this.stats.rejected++;
@@ -445,7 +477,7 @@ class Session {
         new SyncError('rejected-update', `Refused a change to ${docId} sent by the other device: ${reason}. Nothing here was changed; the rest of the sync goes on.`, { docId })
       );
       this.#send({ type: 'error', code: 'rejected', message: reason, docId }).catch(noop);
-      return false;
+      return null;
     }
   }
 
@@ -481,6 +513,7 @@ class Session {
     for (const [docId, plan] of this.#plan) {
       if (!plan.receive) continue;
       plan.receive = false;
+      this.#recordsToGo?.received(docId, null);
       this.#docProgress(docId);
     }
     this.#maybeLive();
@@ -551,7 +584,8 @@ class Session {
 
   #progress(): void {
     const { docsTotal, docsDone, bytesSent, bytesReceived } = this.stats;
-    this.options.onProgress?.({ docsTotal, docsDone, bytesSent, bytesReceived, phase: this.phase });
+    const recordsToGo = this.phase === 'syncing' ? (this.#recordsToGo?.value ?? null) : this.phase === 'live' ? 0 : null;
+    this.options.onProgress?.({ docsTotal, docsDone, recordsToGo, bytesSent, bytesReceived, phase: this.phase });
   }
 
   #report(e: SyncError): void {
