@@ -185,6 +185,13 @@ describe('analytics on the small demo', () => {
     await page.getByLabel('Items').selectOption('product');
     await page.getByLabel('Minimum support').selectOption('0.002');
     await expect.poll(() => page.getByTestId('rules').locator('tbody tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    // Over 200 rules by product at this support: the table starts with the 50 strongest, the rest come when asked.
+    const more = page.getByRole('button', { name: /^Show the other \d+ rules$/ });
+    await more.waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('rules').locator('tbody tr').count()).toBe(50);
+    await more.click();
+    await expect.poll(() => page.getByTestId('rules').locator('tbody tr').count()).toBe(200);
+    expect(await more.count()).toBe(0);
   });
 
   it('forecasting: Holt-Winters with its band drawn, the pipeline against last year', async () => {

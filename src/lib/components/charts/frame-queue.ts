@@ -30,13 +30,20 @@ function schedule(afterFrame: boolean): void {
 }
 
 function runNext(): void {
-  isScheduled = false;
   const first = jobs.entries().next();
-  if (first.done) return;
+  if (first.done) {
+    isScheduled = false;
+    return;
+  }
   const [owner, job] = first.value;
   jobs.delete(owner);
-  job();
-  schedule(true);
+  // Still scheduled while the job runs: a piece it queues waits for the frame like every other.
+  try {
+    job();
+  } finally {
+    isScheduled = false;
+    schedule(true);
+  }
 }
 
 /**
