@@ -113,17 +113,18 @@ const settled = (page: Page, quietMs = 400, capMs = 30_000): Promise<void> =>
     [quietMs, capMs]
   );
 
-type ScreenFigure = { wallMs: number; cpuMs: number };
+type ScreenFigure = { wallMs: number; observedMs: number; traceWallMs: number; cpuMs: number; load: string };
 
 /**
  * Visits every screen once through the sub-navigation; each first visit runs that screen's models in the worker and
- * draws it. Per screen: the longest main-thread task from the click until the screen is drawn, by the long-task
- * observer (wall clock, what a person feels) and by the Chrome trace (thread CPU time, what the app itself costs).
+ * draws it. Per screen: the longest main-thread task from the click until the screen is drawn, by wall clock (what a
+ * person feels: the long-task observer and the Chrome trace) and by thread CPU time (the trace: what the app itself
+ * costs, without the time the thread waited for a core on a busy machine).
  */
 async function visitAll(page: Page): Promise<{ maxWall: number; maxCpu: number; perScreen: Record<string, ScreenFigure> }> {
   const perScreen: Record<string, ScreenFigure> = {};
   for (const s of screens) {
-    const { result: wallMs, cpuMs } = await traced(page, async () => {
+    const { result: observedMs, wallMs: traceWallMs, cpuMs } = await traced(page, async () => {
       const mark = await page.evaluate(() => performance.now());
       await page.locator(`nav[aria-label="Analytics screens"] a:text-is("${s.link}")`).click();
       await page.locator(s.ready).first().waitFor({ timeout: 600_000 });
@@ -131,7 +132,9 @@ async function visitAll(page: Page): Promise<{ maxWall: number; maxCpu: number; 
       await settled(page);
       return (await longestSince(page, mark)).max;
     });
-    perScreen[s.link] = { wallMs, cpuMs };
+    // The long-task observer reports only tasks over 50 ms; the trace has every task's wall time, so the figure is the
+    // larger of the two (they are the same task when both see it).
+    perScreen[s.link] = { wallMs: Math.max(observedMs, traceWallMs), observedMs, traceWallMs, cpuMs, load: load() };
   }
   const figures = Object.values(perScreen);
   return { maxWall: Math.max(...figures.map((f) => f.wallMs)), maxCpu: Math.max(...figures.map((f) => f.cpuMs)), perScreen };
@@ -145,8 +148,8 @@ const describeScreens = (perScreen: Record<string, ScreenFigure>) =>
 /** One figure per screen (target 50 ms, the issue's), then the overall maximum by wall clock and by CPU. */
 function recordScreens(where: string, visit: Awaited<ReturnType<typeof visitAll>>, loadNote: string): void {
   for (const [screen, f] of Object.entries(visit.perScreen))
-    record(`Main thread longest task, first visit of ${screen} (${where})`, f.wallMs, 'ms', { max: 50 }, `PerformanceObserver long tasks, click to screen drawn; longest task by CPU time ${f.cpuMs.toFixed(1)} ms (Chrome trace)`);
-  record(`Main thread longest task while models run (${where}), every screen`, visit.maxWall, 'ms', { max: 50 }, `PerformanceObserver, first visit of every screen: ${describeScreens(visit.perScreen)}; ${loadNote}`);
+    record(`Main thread longest task, first visit of ${screen} (${where})`, f.wallMs, 'ms', { max: 50 }, `wall clock, click to screen drawn: long-task observer ${f.observedMs.toFixed(0)} ms (0: none over 50 ms), Chrome trace ${f.traceWallMs.toFixed(1)} ms; longest task by CPU time ${f.cpuMs.toFixed(1)} ms (Chrome trace); ${f.load}`);
+  record(`Main thread longest task while models run (${where}), every screen`, visit.maxWall, 'ms', { max: 50 }, `wall clock (long-task observer or Chrome trace), first visit of every screen: ${describeScreens(visit.perScreen)}; ${loadNote}`);
   record(`Main thread longest task while models run (${where}), CPU time (Chrome trace)`, visit.maxCpu, 'ms', { max: 50 }, 'thread CPU time of the longest task: the part of its wall time that is the app’s own work, not waiting for a core');
 }
 
