@@ -88,24 +88,70 @@ async function traced<T>(page: Page, fn: () => Promise<T>): Promise<{ result: T;
 
 const load = (): string => `machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
 
-/** Visits every screen once through the sub-navigation; each first visit runs that screen's models in the worker. */
-async function visitAll(page: Page): Promise<{ max: number; perScreen: Record<string, number> }> {
-  const perScreen: Record<string, number> = {};
+/**
+ * Resolves once the screen is drawn: no change to the DOM for `quietMs` (charts, deferred sections and long tables are
+ * built a piece per frame after the figures arrive), then one more frame so the long-task observer has reported.
+ */
+const settled = (page: Page, quietMs = 400, capMs = 30_000): Promise<void> =>
+  page.evaluate(
+    ([quiet, cap]) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          observer.disconnect();
+          clearTimeout(timer);
+          clearTimeout(limit);
+          requestAnimationFrame(() => setTimeout(resolve, 50));
+        };
+        let timer = setTimeout(done, quiet);
+        const observer = new MutationObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(done, quiet);
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+        const limit = setTimeout(done, cap);
+      }),
+    [quietMs, capMs]
+  );
+
+type ScreenFigure = { wallMs: number; observedMs: number; traceWallMs: number; cpuMs: number; load: string };
+
+/**
+ * Visits every screen once through the sub-navigation; each first visit runs that screen's models in the worker and
+ * draws it. Per screen: the longest main-thread task from the click until the screen is drawn, by wall clock (what a
+ * person feels: the long-task observer and the Chrome trace) and by thread CPU time (the trace: what the app itself
+ * costs, without the time the thread waited for a core on a busy machine).
+ */
+async function visitAll(page: Page): Promise<{ maxWall: number; maxCpu: number; perScreen: Record<string, ScreenFigure> }> {
+  const perScreen: Record<string, ScreenFigure> = {};
   for (const s of screens) {
-    const mark = await page.evaluate(() => performance.now());
-    await page.locator(`nav[aria-label="Analytics screens"] a:text-is("${s.link}")`).click();
-    await page.locator(s.ready).first().waitFor({ timeout: 600_000 });
-    await page.locator('[data-analytics-loading]').first().waitFor({ state: 'detached', timeout: 600_000 });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
-    perScreen[s.link] = (await longestSince(page, mark)).max;
+    const { result: observedMs, wallMs: traceWallMs, cpuMs } = await traced(page, async () => {
+      const mark = await page.evaluate(() => performance.now());
+      await page.locator(`nav[aria-label="Analytics screens"] a:text-is("${s.link}")`).click();
+      await page.locator(s.ready).first().waitFor({ timeout: 600_000 });
+      await page.locator('[data-analytics-loading]').first().waitFor({ state: 'detached', timeout: 600_000 });
+      await settled(page);
+      return (await longestSince(page, mark)).max;
+    });
+    // The long-task observer reports only tasks over 50 ms; the trace has every task's wall time, so the figure is the
+    // larger of the two (they are the same task when both see it).
+    perScreen[s.link] = { wallMs: Math.max(observedMs, traceWallMs), observedMs, traceWallMs, cpuMs, load: load() };
   }
-  return { max: Math.max(...Object.values(perScreen)), perScreen };
+  const figures = Object.values(perScreen);
+  return { maxWall: Math.max(...figures.map((f) => f.wallMs)), maxCpu: Math.max(...figures.map((f) => f.cpuMs)), perScreen };
 }
 
-const describeScreens = (perScreen: Record<string, number>) =>
+const describeScreens = (perScreen: Record<string, ScreenFigure>) =>
   Object.entries(perScreen)
-    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .map(([k, v]) => `${k} ${v.wallMs.toFixed(0)}`)
     .join(', ');
+
+/** One figure per screen (target 50 ms, the issue's), then the overall maximum by wall clock and by CPU. */
+function recordScreens(where: string, visit: Awaited<ReturnType<typeof visitAll>>, loadNote: string): void {
+  for (const [screen, f] of Object.entries(visit.perScreen))
+    record(`Main thread longest task, first visit of ${screen} (${where})`, f.wallMs, 'ms', { max: 50 }, `wall clock, click to screen drawn: long-task observer ${f.observedMs.toFixed(0)} ms (0: none over 50 ms), Chrome trace ${f.traceWallMs.toFixed(1)} ms; longest task by CPU time ${f.cpuMs.toFixed(1)} ms (Chrome trace); ${f.load}`);
+  record(`Main thread longest task while models run (${where}), every screen`, visit.maxWall, 'ms', { max: 50 }, `wall clock (long-task observer or Chrome trace), first visit of every screen: ${describeScreens(visit.perScreen)}; ${loadNote}`);
+  record(`Main thread longest task while models run (${where}), CPU time (Chrome trace)`, visit.maxCpu, 'ms', { max: 50 }, 'thread CPU time of the longest task: the part of its wall time that is the app’s own work, not waiting for a core');
+}
 
 describe('analytics screens on the small demo', () => {
   it('time to first chart on segmentation, and the longest main-thread task while every screen’s models run', async () => {
@@ -124,10 +170,7 @@ describe('analytics screens on the small demo', () => {
 
     const page = await freshApp(await context.newPage(), server.url, 'analytics?demo=small', { demo: true });
     await page.getByRole('heading', { name: 'The data at a glance' }).waitFor({ timeout: 120_000 });
-    const { result, cpuMs, cpuOfLongestMs } = await traced(page, () => visitAll(page));
-    const { max, perScreen } = result;
-    record('Main thread longest task while models run', max, 'ms', { max: 50 }, `PerformanceObserver, small demo, first visit of every screen: ${describeScreens(perScreen)}; ${load()}`);
-    record('Main thread longest task while models run, CPU time (Chrome trace)', cpuMs, 'ms', { max: 50 }, `the longest task by wall time used ${cpuOfLongestMs.toFixed(0)} ms of CPU; the rest of its wall time the thread waited for a core`);
+    recordScreens('small demo', await visitAll(page), load());
 
     // Back to segmentation: the answer is remembered while the data is unchanged.
     const t0 = await page.evaluate(() => performance.now());
@@ -203,9 +246,7 @@ describe('analytics screens on the full UCI Online Retail file', () => {
     record('Online Retail import (541,909 rows, gzip) in the worker', 541_909 / seconds, 'rows/s', null, `${seconds.toFixed(0)} s; ${summary.replace(/\s+/g, ' ').trim()}`);
     record('Main thread longest task during the import', during.max, 'ms', { max: 50 }, `${during.count} long tasks; ${load()}`);
 
-    const { result, cpuMs } = await traced(page, () => visitAll(page));
-    record('Main thread longest task while models run (Online Retail, 4,372 customers)', result.max, 'ms', { max: 50 }, `${describeScreens(result.perScreen)}; ${load()}`);
-    record('Main thread longest task while models run (Online Retail), CPU time (Chrome trace)', cpuMs, 'ms', { max: 50 });
+    recordScreens('Online Retail, 4,372 customers', await visitAll(page), load());
     await page.close();
   });
 });
