@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   bandPath,
+  cursorStep,
+  listCursor,
   barLayout,
   barSpan,
   contrastRatio,
@@ -86,5 +88,27 @@ describe('chart geometry', () => {
     expect(formatCompact(950)).toBe('950');
     expect(formatCompact(12_345)).toBe('12.3K');
     expect(formatCompact(4_200_000)).toBe('4.2M');
+  });
+});
+
+describe('cursorStep', () => {
+  it('moves a list cursor on and back, stops at the ends, jumps with Home and End, hides with Escape', () => {
+    expect(cursorStep('ArrowDown', null, 3, listCursor)).toBe(0);
+    expect(cursorStep('ArrowRight', 1, 3, listCursor)).toBe(2);
+    expect(cursorStep('ArrowDown', 2, 3, listCursor)).toBe(2);
+    expect(cursorStep('ArrowUp', 0, 3, listCursor)).toBe(0);
+    expect(cursorStep('ArrowLeft', 2, 3, listCursor)).toBe(1);
+    expect(cursorStep('Home', 2, 3, listCursor)).toBe(0);
+    expect(cursorStep('End', null, 3, listCursor)).toBe(2);
+    expect(cursorStep('Escape', 1, 3, listCursor)).toBeNull();
+  });
+
+  it('leaves other keys and empty charts alone, and honours a step and a start from the end', () => {
+    expect(cursorStep('Tab', 1, 3, listCursor)).toBeUndefined();
+    expect(cursorStep('ArrowDown', null, 0, listCursor)).toBeUndefined();
+    const series = { forward: ['ArrowRight'], back: ['ArrowLeft'], step: 10, backFromEnd: true };
+    expect(cursorStep('ArrowLeft', null, 30, series)).toBe(29);
+    expect(cursorStep('ArrowRight', 5, 30, series)).toBe(15);
+    expect(cursorStep('ArrowLeft', 5, 30, series)).toBe(0);
   });
 });

@@ -159,3 +159,24 @@ const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFracti
 export const formatCompact = (v: number): string => (Math.abs(v) < 1000 ? String(Math.round(v * 100) / 100) : compact.format(v));
 
 export const formatPercent = (v: number, digits = 0): string => `${(v * 100).toFixed(digits)}%`;
+
+/** Keys that move a chart's keyboard cursor one item on or back (the rest are Home, End and Escape). */
+export type CursorKeys = { forward: readonly string[]; back: readonly string[]; step?: number; backFromEnd?: boolean };
+/** Bars and funnel stages run top to bottom: down and right go on. */
+export const listCursor: CursorKeys = { forward: ['ArrowDown', 'ArrowRight'], back: ['ArrowUp', 'ArrowLeft'] };
+
+/**
+ * The item a key moves a chart's keyboard cursor to among `count` items: `null` (Escape) hides it, `undefined` means
+ * the key is not the chart's to handle. One rule for every chart, so each moves the same way under the keyboard.
+ */
+export function cursorStep(key: string, active: number | null, count: number, keys: CursorKeys): number | null | undefined {
+  if (count === 0) return undefined;
+  const last = count - 1;
+  const step = keys.step ?? 1;
+  if (keys.forward.includes(key)) return active === null ? 0 : Math.min(last, active + step);
+  if (keys.back.includes(key)) return active === null ? (keys.backFromEnd ? last : 0) : Math.max(0, active - step);
+  if (key === 'Home') return 0;
+  if (key === 'End') return last;
+  if (key === 'Escape') return null;
+  return undefined;
+}
