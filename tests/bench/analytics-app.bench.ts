@@ -5,7 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { freshApp, launchBrowser, startServer, type Server } from '../support/harness';
+import { domSettled, freshApp, launchBrowser, startServer, type Server } from '../support/harness';
 import { median, record } from './results';
 
 const DATA = resolve(process.cwd(), '../shared/data');
@@ -88,30 +88,6 @@ async function traced<T>(page: Page, fn: () => Promise<T>): Promise<{ result: T;
 
 const load = (): string => `machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
 
-/**
- * Resolves once the screen is drawn: no change to the DOM for `quietMs` (charts, deferred sections and long tables are
- * built a piece per frame after the figures arrive), then one more frame so the long-task observer has reported.
- */
-const settled = (page: Page, quietMs = 400, capMs = 30_000): Promise<void> =>
-  page.evaluate(
-    ([quiet, cap]) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          observer.disconnect();
-          clearTimeout(timer);
-          clearTimeout(limit);
-          requestAnimationFrame(() => setTimeout(resolve, 50));
-        };
-        let timer = setTimeout(done, quiet);
-        const observer = new MutationObserver(() => {
-          clearTimeout(timer);
-          timer = setTimeout(done, quiet);
-        });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-        const limit = setTimeout(done, cap);
-      }),
-    [quietMs, capMs]
-  );
 
 type ScreenFigure = { wallMs: number; observedMs: number; traceWallMs: number; cpuMs: number; load: string };
 
@@ -129,7 +105,7 @@ async function visitAll(page: Page): Promise<{ maxWall: number; maxCpu: number; 
       await page.locator(`nav[aria-label="Analytics screens"] a:text-is("${s.link}")`).click();
       await page.locator(s.ready).first().waitFor({ timeout: 600_000 });
       await page.locator('[data-analytics-loading]').first().waitFor({ state: 'detached', timeout: 600_000 });
-      await settled(page);
+      await domSettled(page);
       return (await longestSince(page, mark)).max;
     });
     // The long-task observer reports only tasks over 50 ms; the trace has every task's wall time, so the figure is the

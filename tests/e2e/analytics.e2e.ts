@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { checkA11y, freshApp, launchBrowser, startServer, trackErrors, type Server } from '../support/harness';
+import { checkA11y, domSettled, freshApp, launchBrowser, startServer, trackErrors, type Server } from '../support/harness';
 
 const DATA = resolve(process.cwd(), '../shared/data');
 
@@ -56,24 +56,7 @@ async function openScreen(page: Page, link: string, ready: Locator, key = link):
   await page.locator('[data-analytics-loading]').first().waitFor({ state: 'detached', timeout: 120_000 });
   // Charts, deferred sections and long tables are drawn a piece per frame after the figures arrive: wait until the DOM
   // has been still for a moment (so axe sees the whole screen), then a frame so the long-task observer has reported.
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          observer.disconnect();
-          clearTimeout(timer);
-          clearTimeout(limit);
-          requestAnimationFrame(() => setTimeout(resolve, 50));
-        };
-        let timer = setTimeout(done, 300);
-        const observer = new MutationObserver(() => {
-          clearTimeout(timer);
-          timer = setTimeout(done, 300);
-        });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-        const limit = setTimeout(done, 20_000);
-      })
-  );
+  await domSettled(page, 300, 20_000);
   const ms = await page.evaluate((since) => Math.max(0, ...globalThis.__longTasks.filter((t) => t.start >= since).map((t) => t.duration)), mark);
   longest[key] = ms;
 }

@@ -277,3 +277,29 @@ async function waitFor(check: () => Promise<boolean>, timeout: number, what: str
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Resolves once the page's DOM has been still for `quietMs` (screens drawn a piece per frame after their data arrives),
+ * then one more frame, so a long-task observer has reported and axe sees the whole screen. Gives up waiting after `capMs`.
+ */
+export function domSettled(page: Page, quietMs = 400, capMs = 30_000): Promise<void> {
+  return page.evaluate(
+    ([quiet, cap]) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          observer.disconnect();
+          clearTimeout(timer);
+          clearTimeout(limit);
+          requestAnimationFrame(() => setTimeout(resolve, 50));
+        };
+        let timer = setTimeout(done, quiet);
+        const observer = new MutationObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(done, quiet);
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+        const limit = setTimeout(done, cap);
+      }),
+    [quietMs, capMs]
+  );
+}
