@@ -11,6 +11,7 @@ export function exposeForBench(session: AppSession, goto: (url: string) => Promi
     session,
     goto,
     commands: () => import('$lib/core/commands'),
-    queries: () => import('$lib/core/storage/queries')
+    queries: () => import('$lib/core/storage/queries'),
+    search: () => import('$lib/core/search/global')
   };
 }
