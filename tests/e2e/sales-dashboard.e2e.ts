@@ -152,7 +152,7 @@ describe('sales dashboard on the small demo', () => {
     // Consecutive cases expect different messages, so each poll sees the new refusal, not the last one.
     const cases: [string, RegExp][] = [
       ['', /Enter the quarterly target.*Clear target/],
-      ['-2500000', /cannot be negative/],
+      ['-1200000', /cannot be negative/],
       ['   ', /Enter the quarterly target/],
       ['12x', /Enter an amount above zero/],
       ['99999999999999999999', /Enter at most 1,000,000,000,000 NPR/],
