@@ -39,6 +39,24 @@ describe('import', () => {
     await page.close();
   });
 
+  it('previews a vCard file card by card: a nameless card is marked rejected with the reason, the others as imported', async () => {
+    const page = await open('import');
+    await page.locator('input[type="file"]').setInputFiles(fixture('apple-contacts-3.0.vcf'));
+    const preview = page.getByRole('region', { name: 'Contacts in the file' });
+    await preview.waitFor();
+    const rows = preview.getByRole('table').locator('tbody tr');
+    expect(await rows.count()).toBe(3);
+    const ada = rows.filter({ hasText: 'Ada Lovelace' });
+    expect(await ada.textContent()).toContain('Imported');
+    expect(await ada.textContent()).toContain('+2 more');
+    const nameless = rows.filter({ has: page.getByRole('rowheader', { name: '3', exact: true }) });
+    expect(await nameless.textContent()).toMatch(/Rejected: .+/);
+    expect(await nameless.textContent()).not.toContain('Imported');
+    expect(await page.getByRole('button', { name: 'Import 3 cards' }).isEnabled()).toBe(true);
+    expect(await checkA11y(page)).toEqual([]);
+    await page.close();
+  });
+
   it('imports a Google Contacts CSV: suggested mapping, preview with the bad cell, progress, summary with the rejected row', async () => {
     const page = await open('import');
     const errors = trackErrors(page);

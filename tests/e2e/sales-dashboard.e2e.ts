@@ -114,19 +114,24 @@ describe('sales dashboard on the small demo', () => {
     expect(await page.locator('.head p').textContent()).toContain(rep);
   });
 
+  /** Reloads the page (the filters start afresh) and filters to the rep again, so the target shown is theirs. */
+  async function reloadAsRep(): Promise<void> {
+    await page.reload();
+    await page.locator('[data-app-ready]').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.getByLabel('Owner').waitFor();
+    await settled();
+    await page.getByLabel('Owner').selectOption({ label: rep });
+    await settled();
+  }
+
   it('setting a target shows the forecast against it (and clearing it says no target is set)', async () => {
     const forecast = chart('forecast');
     await forecast.locator('summary', { hasText: 'Set a quarterly target' }).click();
     const amount = forecast.getByRole('textbox', { name: /Quarterly target/ });
     // Clear whatever the demo set, so the plain "no target" state shows first.
-    await amount.fill('');
-    await forecast.getByRole('button', { name: 'Save target' }).click();
+    await forecast.getByRole('button', { name: 'Clear target' }).click();
     await expect.poll(() => forecast.locator('[data-target]').textContent(), { timeout: 30_000 }).toMatch(/No target set/);
     expect(await forecast.locator('line.reference').count()).toBe(0);
-
-    await amount.fill('12x');
-    await forecast.getByRole('button', { name: 'Save target' }).click();
-    await expect.poll(() => forecast.locator('.field.invalid').textContent()).toContain('Enter an amount above zero');
 
     await amount.fill('2500000');
     await forecast.getByRole('button', { name: 'Save target' }).click();
@@ -134,10 +139,43 @@ describe('sales dashboard on the small demo', () => {
     await forecast.locator('line.reference').waitFor({ state: 'attached' });
     expect(await forecast.locator('figure p.summary').textContent()).toMatch(/against a quarterly target of NPR\s?25,00,000/);
     // The target is stored on the team member: still there after a reload.
-    await page.reload();
-    await page.locator('[data-app-ready]').waitFor({ state: 'attached', timeout: 60_000 });
-    await page.getByLabel('Owner').waitFor();
-    await settled();
+    await reloadAsRep();
+    await expect.poll(() => chart('forecast').locator('[data-target]').textContent(), { timeout: 30_000 }).toMatch(/Quarterly target for .+: NPR\s?25,00,000/);
+    expect(await chart('forecast').locator('[data-target]').textContent()).toContain(rep);
+  });
+
+  it('refuses an empty, negative, non-numeric or absurd target with a message at the field, and keeps the stored one', async () => {
+    const forecast = chart('forecast');
+    await forecast.locator('summary', { hasText: 'Set a quarterly target' }).click();
+    const amount = forecast.getByRole('textbox', { name: /Quarterly target/ });
+    const stored = /Quarterly target for .+: NPR\s?25,00,000(\.00)?\./;
+    // Consecutive cases expect different messages, so each poll sees the new refusal, not the last one.
+    const cases: [string, RegExp][] = [
+      ['', /Enter the quarterly target.*Clear target/],
+      ['-1200000', /cannot be negative/],
+      ['   ', /Enter the quarterly target/],
+      ['12x', /Enter an amount above zero/],
+      ['99999999999999999999', /Enter at most 1,000,000,000,000 NPR/],
+      ['<script>window.__pwned = 1</script>', /Enter an amount above zero/]
+    ];
+    for (const [text, message] of cases) {
+      await amount.fill(text);
+      await forecast.getByRole('button', { name: 'Save target' }).click();
+      await expect.poll(() => forecast.locator('.field.invalid .error').textContent(), { timeout: 10_000 }).toMatch(message);
+      // The message is tied to the field for screen readers, and nothing was stored.
+      expect(await amount.getAttribute('aria-invalid')).toBe('true');
+      expect(await amount.getAttribute('aria-describedby')).toContain(await forecast.locator('.field.invalid .error').getAttribute('id'));
+      expect(await forecast.locator('[data-target]').textContent(), JSON.stringify(text)).toMatch(stored);
+      expect(await forecast.locator('[role="status"]').filter({ hasText: 'Target saved' }).count()).toBe(0);
+    }
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    // A good amount then goes through, and clears the message.
+    await amount.fill('2500000');
+    await forecast.getByRole('button', { name: 'Save target' }).click();
+    await forecast.locator('[role="status"]').filter({ hasText: 'Target saved' }).waitFor();
+    expect(await forecast.locator('.field.invalid').count()).toBe(0);
+    await reloadAsRep();
+    await expect.poll(() => chart('forecast').locator('[data-target]').textContent(), { timeout: 30_000 }).toMatch(stored);
   });
 
   it('reaches a chart’s tooltip with the keyboard', async () => {

@@ -3,11 +3,11 @@ import Dexie, { type Table } from 'dexie';
 import { updateRecord } from '$lib/core/commands';
 import { collectionStamps, stampKey } from '$lib/core/analytics/loaders';
 import type { User } from '$lib/core/model/user';
-import { currencyDigits, parseMoneyInput } from '$lib/core/sales/board';
 import {
   activityRows,
   DashboardTotals,
   noDashboardFilter,
+  parseTargetInput,
   periodRange,
   type ActivityRow,
   type DashboardDeal,
@@ -167,10 +167,16 @@ export class DashboardState {
    */
   async setTarget(repId: string, text: string, currency: string): Promise<string | null> {
     if (!this.reps.some((r) => r.id === repId)) return 'Choose a team member';
-    const digits = currencyDigits(currency);
-    const amount = text.trim() === '' ? null : parseMoneyInput(text, digits);
-    if (text.trim() !== '' && (amount === null || amount <= 0)) return `Enter an amount above zero, with at most ${digits} decimals, e.g. 3000000`;
-    await updateRecord(this.#ws, 'user', repId, { quarterlyQuota: amount === null ? null : { amount, currency } });
+    const parsed = parseTargetInput(text, currency);
+    if ('error' in parsed) return parsed.error;
+    await updateRecord(this.#ws, 'user', repId, { quarterlyQuota: { amount: parsed.amount, currency } });
+    return null;
+  }
+
+  /** Removes a rep's target: asked for with its own button, never by saving an empty field. */
+  async clearTarget(repId: string): Promise<string | null> {
+    if (!this.reps.some((r) => r.id === repId)) return 'Choose a team member';
+    await updateRecord(this.#ws, 'user', repId, { quarterlyQuota: null });
     return null;
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '$lib/core/sync/mesh';
 import { presenceOfPath, type Presence } from '$lib/core/sync/presence';
 import { REMOTE_ORIGIN, type Workspace } from '$lib/core/sync/workspace';
+import { teamPasswordProblem } from '$lib/core/team-password';
 import { presence } from './presence.svelte';
 import type { AppSession } from './session.svelte';
 import { updates } from './updates.svelte';
@@ -33,7 +34,6 @@ const SIGNALING_KEY = 'local:signalingUrl';
 const MEETING_KEY = 'local:meeting';
 const LAST_SYNC_KEY = 'local:lastPeerSyncAt';
 const ICE_KEY = 'sync:iceServers';
-const MIN_PASSWORD = 8;
 const READ_ONLY = 'Fieldbook is open for editing in another tab of this browser, and sync runs in that tab. Use that tab, or close it: this one then takes over.';
 
 export type MeetingStatus = 'idle' | 'joining' | 'in-room' | 'leaving';
@@ -177,11 +177,9 @@ export class SyncState {
 
   /** Saves the team password on this device (see the note at the top of this file). */
   async savePassword(password: string): Promise<boolean> {
-    this.passwordError = null;
-    if (password.length < MIN_PASSWORD) {
-      this.passwordError = `Use at least ${MIN_PASSWORD} characters. Every device of the team types the same password; a longer one protects your data better.`;
-      return false;
-    }
+    // A refused password changes nothing: the stored one and the key derived from it stay in use.
+    this.passwordError = teamPasswordProblem(password);
+    if (this.passwordError) return false;
     this.isSavingPassword = true;
     try {
       this.#secret = this.#derive(password);

@@ -15,6 +15,7 @@ import {
   nearestIndex,
   palette,
   plotSize,
+  slotAt,
   tickCount,
   ticksOf
 } from './chart-math';
@@ -70,6 +71,17 @@ describe('chart geometry', () => {
     const x = linear([-10, 10], [0, 200], false);
     expect(barSpan(5, x)).toEqual({ x: 100, width: 50 });
     expect(barSpan(-5, x)).toEqual({ x: 50, width: 50 });
+  });
+
+  it('finds the bar row under the pointer, a little beyond its band too, and none in the gap between far rows', () => {
+    const slots = barLayout(['a', 'b', 'c'], 1, 300, 0.5);
+    const [a, b] = slots;
+    expect(slotAt(slots, a.y + a.height / 2)).toBe(0);
+    expect(slotAt(slots, b.y - 3)).toBe(1);
+    expect(slotAt(slots, a.y + a.height + 5)).toBe(-1);
+    expect(slotAt(slots, -20)).toBe(-1);
+    expect(slotAt(slots, 299)).toBe(-1);
+    expect(slotAt([], 10)).toBe(-1);
   });
 
   it('keeps text on heat-map cells at 4.5:1 or more, and chart colours at 3:1 against white', () => {

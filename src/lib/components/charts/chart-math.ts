@@ -109,6 +109,11 @@ export function barLayout(categories: readonly string[], seriesCount: number, he
   });
 }
 
+/** Index of the row whose band (with `slack` px above and below) holds `y`, the pointer's offset into the plot; -1 for none. */
+export function slotAt(slots: readonly BarSlot[], y: number, slack = 4): number {
+  return slots.findIndex((s) => y >= s.y - slack && y <= s.y + s.height + slack);
+}
+
 /** x and width of a bar from 0 to `value` on a scale whose domain may include negatives. */
 export function barSpan(value: number, scale: (v: number) => number): { x: number; width: number } {
   const a = scale(0);

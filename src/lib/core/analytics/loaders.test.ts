@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRecord, createRecords, deleteRecord } from '../commands';
 import { memoryWorkspace } from '../testing';
-import { collectionStamps, loadAnalyticsInputs, readRows, stampKey, type LoadProgress } from './loaders';
+import { collectionStamps, loadAnalyticsInputs, pickerOf, readRows, sortStages, stampKey, type LoadProgress } from './loaders';
 
 async function smallShop() {
   let clock = Date.UTC(2026, 0, 5, 9);
@@ -83,5 +83,67 @@ describe('reading the read model for analytics', () => {
     expect(second.data.contact).toBe(first.data.contact);
     expect(phases).toContain('Reading orders');
     expect(phases).not.toContain('Reading contacts');
+  });
+
+  it('slims every other collection to its fields, with blanks (not undefined) for what a stored row lacks', () => {
+    const names = new Map<string, string>();
+    const pick = (name: Parameters<typeof pickerOf>[0], row: Record<string, unknown>) => pickerOf(name, names)(row);
+    expect(pick('interaction', { id: 'i1', contactId: 'c1', channel: 'phone', at: '2026-01-02', note: 'long text', outcome: 7 })).toEqual({
+      contactId: 'c1',
+      accountId: '',
+      channel: 'phone',
+      direction: '',
+      at: '2026-01-02',
+      outcome: '',
+      campaignId: ''
+    });
+    expect(pick('ticket', { contactId: 'c1', kind: 'repair', createdAt: '2026-02-01', subject: 'Screen' })).toEqual({
+      contactId: 'c1',
+      accountId: '',
+      productId: '',
+      orderId: '',
+      kind: 'repair',
+      createdAt: '2026-02-01'
+    });
+    expect(pick('account', { id: 'a1', name: 'Himal Traders', tier: 'gold', address: { city: 'Pokhara', region: 'Gandaki' } })).toEqual({
+      id: 'a1',
+      name: 'Himal Traders',
+      region: '',
+      tier: 'gold',
+      kind: '',
+      owner: '',
+      address: { region: 'Gandaki', country: '' }
+    });
+    expect(
+      pick('campaign', {
+        id: 'k1',
+        name: 'Dashain',
+        channel: 'email',
+        messages: [
+          { id: 'm2', name: 'Reminder', position: 'a1', sentAt: '' },
+          { id: 'm1', name: 'Launch', position: 'a0', sentAt: '2026-10-01' }
+        ]
+      })
+    ).toEqual({
+      id: 'k1',
+      name: 'Dashain',
+      channel: 'email',
+      messages: [
+        { id: 'm1', name: 'Launch', sentAt: '2026-10-01' },
+        { id: 'm2', name: 'Reminder', sentAt: null }
+      ]
+    });
+    expect(pick('opportunity', { id: 'o1', stage: 'proposal', amount: { amount: 5_000_00, currency: 'NPR' }, closeDate: '2026-03-01', owner: 'u1' })).toEqual({
+      id: 'o1',
+      stage: 'proposal',
+      amount: { amount: 5_000_00, currency: 'NPR' },
+      closeDate: '2026-03-01',
+      probability: null,
+      owner: 'u1'
+    });
+    expect(pick('user', { id: 'u2', email: 'gita@example.com' })).toEqual({ id: 'u2', name: 'gita@example.com' });
+    const stages = [{ id: 'won', name: 'Won', probability: 100, outcome: 'won', position: 'a9' }, { id: 'new', name: 'New', position: 'a0' }].map((r) => pick('stage', r));
+    expect(stages[1]).toEqual({ id: 'new', name: 'New', position: 'a0', probability: 0, outcome: 'open' });
+    expect(sortStages(stages as Parameters<typeof sortStages>[0]).map((st) => st.id)).toEqual(['new', 'won']);
   });
 });

@@ -120,20 +120,38 @@ export async function readRows<T>(db: FieldbookDb, name: CollectionName, pick: (
   return out;
 }
 
-const pickLine = (l: Row): AnalyticsLine => ({
-  productId: str(l.productId),
-  sku: str(l.sku),
-  category: str(l.category),
-  quantity: num(l.quantity),
-  unitPrice: num(l.unitPrice),
-  unitCost: num(l.unitCost),
-  discountPct: num(l.discountPct)
-});
+/** The named fields of a row as strings: '' where a field is missing or not a string (stored rows may predate a field). */
+function texts<const K extends string>(row: Row, keys: readonly K[]): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const k of keys) out[k] = str(row[k]);
+  return out;
+}
 
-const addressOf = (v: unknown): { region: string; country: string } => {
-  const a = (v ?? {}) as Row;
-  return { region: str(a.region), country: str(a.country) };
+/** The named fields of a row as finite numbers, 0 where missing. */
+function numbers<const K extends string>(row: Row, keys: readonly K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of keys) out[k] = num(row[k]);
+  return out;
+}
+
+/** Fractional-index order (`position` strings), as the board and the campaign editor show it. */
+const byPosition = (a: { position?: unknown }, b: { position?: unknown }): number => {
+  const [pa, pb] = [str(a.position), str(b.position)];
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
 };
+
+const pickLine = (l: Row): AnalyticsLine => ({ ...texts(l, ['productId', 'sku', 'category']), ...numbers(l, ['quantity', 'unitPrice', 'unitCost', 'discountPct']) });
+
+const addressOf = (v: unknown): { region: string; country: string } => texts((v ?? {}) as Row, ['region', 'country']);
+
+/** Product names from order lines, for items sold without a product record; a name already known is kept. */
+function collectLineNames(lines: readonly Row[], names: Map<string, string>): void {
+  for (const l of lines) {
+    const description = str(l.description);
+    const key = str(l.productId) || str(l.sku);
+    if (description && key && !names.has(key)) names.set(key, description);
+  }
+}
 
 /**
  * The slim shape of each collection's rows; `names` collects product names (product records, else order-line
@@ -144,30 +162,16 @@ export function pickerOf(name: AnalyticsCollection, names: Map<string, string>):
     case 'order':
       return (r) => {
         const lines = Array.isArray(r.lines) ? (r.lines as Row[]) : [];
-        for (const l of lines) {
-          const description = str(l.description);
-          if (!description) continue;
-          const key = str(l.productId) || str(l.sku);
-          if (key && !names.has(key)) names.set(key, description);
-        }
+        collectLineNames(lines, names);
         return {
-          id: str(r.id),
-          number: str(r.number),
-          orderedAt: str(r.orderedAt),
+          ...texts(r, ['id', 'number', 'orderedAt', 'contactId', 'accountId', 'externalCustomerId', 'currency', 'channel', 'region', 'owner']),
           status: str(r.status) || 'placed',
-          contactId: str(r.contactId),
-          accountId: str(r.accountId),
-          externalCustomerId: str(r.externalCustomerId),
-          currency: str(r.currency),
-          channel: str(r.channel),
-          region: str(r.region),
-          owner: str(r.owner),
           lines: lines.map(pickLine)
         } satisfies AnalyticsOrder;
       };
     case 'product':
       return (r) => {
-        const p: AnalyticsProduct = { id: str(r.id), name: str(r.name), sku: str(r.sku), category: str(r.category), unitCost: num(r.unitCost) };
+        const p: AnalyticsProduct = { ...texts(r, ['id', 'name', 'sku', 'category']), unitCost: num(r.unitCost) };
         // Product records name their products better than any order line does.
         names.set(p.id, p.name);
         if (p.sku) names.set(p.sku, p.name);
@@ -176,80 +180,44 @@ export function pickerOf(name: AnalyticsCollection, names: Map<string, string>):
     case 'contact':
       return (r) =>
         ({
-          id: str(r.id),
+          ...texts(r, ['id', 'accountId', 'owner', 'createdAt', 'preferredChannel', 'source']),
           name: [str(r.firstName), str(r.lastName)].filter(Boolean).join(' ') || str(r.email),
-          accountId: str(r.accountId),
-          owner: str(r.owner),
-          createdAt: str(r.createdAt),
-          preferredChannel: str(r.preferredChannel),
-          source: str(r.source),
           address: addressOf(r.address)
         }) satisfies AnalyticsContact;
     case 'account':
-      return (r) =>
-        ({
-          id: str(r.id),
-          name: str(r.name),
-          region: str(r.region),
-          tier: str(r.tier),
-          kind: str(r.kind),
-          owner: str(r.owner),
-          address: addressOf(r.address)
-        }) satisfies AnalyticsAccount;
+      return (r) => ({ ...texts(r, ['id', 'name', 'region', 'tier', 'kind', 'owner']), address: addressOf(r.address) }) satisfies AnalyticsAccount;
     case 'interaction':
-      return (r) =>
-        ({
-          contactId: str(r.contactId),
-          accountId: str(r.accountId),
-          channel: str(r.channel),
-          direction: str(r.direction),
-          at: str(r.at),
-          outcome: str(r.outcome),
-          campaignId: str(r.campaignId)
-        }) satisfies AnalyticsInteraction;
+      return (r) => texts(r, ['contactId', 'accountId', 'channel', 'direction', 'at', 'outcome', 'campaignId']) satisfies AnalyticsInteraction;
     case 'ticket':
-      return (r) =>
-        ({
-          contactId: str(r.contactId),
-          accountId: str(r.accountId),
-          productId: str(r.productId),
-          orderId: str(r.orderId),
-          kind: str(r.kind),
-          createdAt: str(r.createdAt)
-        }) satisfies AnalyticsTicket;
+      return (r) => texts(r, ['contactId', 'accountId', 'productId', 'orderId', 'kind', 'createdAt']) satisfies AnalyticsTicket;
     case 'campaign':
       return (r) =>
         ({
-          id: str(r.id),
-          name: str(r.name),
-          channel: str(r.channel),
+          ...texts(r, ['id', 'name', 'channel']),
           messages: (Array.isArray(r.messages) ? (r.messages as Row[]) : [])
             .slice()
-            .sort((a, b) => (str(a.position) < str(b.position) ? -1 : str(a.position) > str(b.position) ? 1 : 0))
-            .map((m) => ({ id: str(m.id), name: str(m.name), sentAt: str(m.sentAt) || null }))
+            .sort(byPosition)
+            .map((m) => ({ ...texts(m, ['id', 'name']), sentAt: str(m.sentAt) || null }))
         }) satisfies AnalyticsCampaign;
     case 'opportunity':
       return (r) => {
         const amount = (r.amount ?? {}) as Row;
         return {
-          id: str(r.id),
-          stage: str(r.stage),
+          ...texts(r, ['id', 'stage', 'closeDate', 'owner']),
           amount: { amount: num(amount.amount), currency: str(amount.currency) },
-          closeDate: str(r.closeDate),
-          probability: typeof r.probability === 'number' ? r.probability : null,
-          owner: str(r.owner)
+          probability: typeof r.probability === 'number' ? r.probability : null
         } satisfies AnalyticsDeal;
       };
     case 'stage':
       return (r) =>
-        ({ id: str(r.id), name: str(r.name), probability: num(r.probability), outcome: (str(r.outcome) || 'open') as StageInfo['outcome'], position: str(r.position) }) satisfies StageInfo;
+        ({ ...texts(r, ['id', 'name', 'position']), probability: num(r.probability), outcome: (str(r.outcome) || 'open') as StageInfo['outcome'] }) satisfies StageInfo;
     case 'user':
       return (r) => ({ id: str(r.id), name: str(r.name) || str(r.email) || str(r.id) }) satisfies AnalyticsUser;
   }
 }
 
 /** Stages in board order (fractional-index positions). */
-export const sortStages = (stages: readonly StageInfo[]): StageInfo[] => [...stages].sort((a, b) => ((a.position ?? '') < (b.position ?? '') ? -1 : (a.position ?? '') > (b.position ?? '') ? 1 : 0));
+export const sortStages = (stages: readonly StageInfo[]): StageInfo[] => [...stages].sort(byPosition);
 
 /**
  * A stamp per collection that changes whenever a record of it is written: the number of its docs and the latest

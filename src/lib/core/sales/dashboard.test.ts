@@ -1,6 +1,6 @@
 // Dashboard figures on small hand-computed pipelines: periods, owner filter, funnel, won/lost, quarters, accounts, targets.
 import { describe, expect, it } from 'vitest';
-import { activityRows, DashboardTotals, fillMonths, periodRange, quarterlyTarget, type DashboardDeal } from './dashboard';
+import { activityRows, DashboardTotals, fillMonths, MAX_TARGET, parseTargetInput, periodRange, quarterlyTarget, type DashboardDeal } from './dashboard';
 import { defaultStageInfo } from './pipeline';
 
 const npr = (amount: number) => ({ amount, currency: 'NPR' });
@@ -143,6 +143,34 @@ describe('quarterlyTarget', () => {
   it('is null when no quota is set (or only in another currency)', () => {
     expect(quarterlyTarget(reps, 'hari', 'NPR')).toBeNull();
     expect(quarterlyTarget(reps, 'jo', 'NPR')).toBeNull();
+  });
+});
+
+describe('parseTargetInput', () => {
+  const errorOf = (text: string, currency = 'NPR') => {
+    const r = parseTargetInput(text, currency);
+    return 'error' in r ? r.error : null;
+  };
+
+  it('reads a target as people type it, in minor units of the currency', () => {
+    expect(parseTargetInput('2500000', 'NPR')).toEqual({ amount: 2_500_000_00 });
+    expect(parseTargetInput(' 25,00,000.50 ', 'NPR')).toEqual({ amount: 2_500_000_50 });
+    expect(parseTargetInput('1500000', 'JPY')).toEqual({ amount: 1_500_000 });
+    expect(parseTargetInput(MAX_TARGET.toString(), 'NPR')).toEqual({ amount: MAX_TARGET * 100 });
+  });
+
+  it('refuses empty, negative, zero, non-numeric and absurdly large targets, each with a reason', () => {
+    expect(errorOf('')).toMatch(/^Enter the quarterly target.*Clear target/);
+    expect(errorOf('   ')).toMatch(/^Enter the quarterly target/);
+    expect(errorOf('-5000')).toMatch(/cannot be negative/);
+    expect(errorOf('- 5000')).toMatch(/cannot be negative/);
+    expect(errorOf('0')).toMatch(/^Enter an amount above zero/);
+    for (const text of ['12x', 'abc', '1e9', '3 crore', '<script>alert(1)</script>', 'NaN', 'Infinity', '1.2.3']) expect(errorOf(text), text).toMatch(/^Enter an amount above zero/);
+    expect(errorOf('10.505')).toMatch(/at most 2 decimals/);
+    expect(errorOf('10.5', 'JPY')).toMatch(/at most 0 decimals/);
+    expect(errorOf(String(MAX_TARGET + 1))).toMatch(/^Enter at most 1,000,000,000,000 NPR/);
+    expect(errorOf('9'.repeat(400))).toMatch(/^Enter at most/);
+    expect(errorOf('99999999999999999999.99')).toMatch(/^Enter at most/);
   });
 });
 

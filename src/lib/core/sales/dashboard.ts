@@ -1,6 +1,7 @@
 // The sales dashboard's figures: filters (owner, period), and one pass over the deals that can be fed in chunks.
 import type { Money } from '../model/base';
 import type { Opportunity } from '../model/opportunity';
+import { currencyDigits, parseMoneyInput } from './board';
 import { outcomeOf, periodOf, probabilityOf, type StageInfo } from './pipeline';
 
 /** The periods the dashboard offers; each is a close-date range relative to today. */
@@ -232,6 +233,29 @@ export function quarterlyTarget(reps: readonly Rep[], owner: string, currency: s
   const chosen = reps.filter((r) => (owner ? r.id === owner : (r.role ?? 'rep') === 'rep') && r.quarterlyQuota && r.quarterlyQuota.currency === currency);
   if (chosen.length === 0) return null;
   return { amount: chosen.reduce((n, r) => n + r.quarterlyQuota!.amount, 0), reps: chosen.length };
+}
+
+/**
+ * The largest quarterly target accepted, in major units. Far above any real team's quarter in any currency, far below
+ * where minor units stop being exact integers (2^53): a typo of a few extra digits is caught instead of stored.
+ */
+export const MAX_TARGET = 1_000_000_000_000;
+
+/**
+ * A quarterly target as typed in the target form, in minor units of `currency`, or the reason it is refused. Empty is
+ * refused too: a cleared field must not silently remove a stored target (the form has its own "Clear target").
+ */
+export function parseTargetInput(text: string, currency: string): { amount: number } | { error: string } {
+  const digits = currencyDigits(currency);
+  const example = 'e.g. 3000000';
+  const clean = text.replace(/[\s,_']/g, '');
+  if (clean === '') return { error: `Enter the quarterly target, ${example}. To remove a target, use Clear target.` };
+  if (/^-/.test(clean)) return { error: `A target cannot be negative: enter an amount above zero, ${example}` };
+  const whole = /^(\d+)(?:\.\d*)?$/.exec(clean)?.[1];
+  if (whole !== undefined && BigInt(whole) > BigInt(MAX_TARGET)) return { error: `Enter at most ${MAX_TARGET.toLocaleString('en')} ${currency}: that is more than any quarterly target.` };
+  const amount = parseMoneyInput(clean, digits);
+  if (amount === null || amount <= 0) return { error: `Enter an amount above zero, with at most ${digits} decimals, ${example}` };
+  return { amount };
 }
 
 // -- activity --------------------------------------------------------------------------------------------------------
