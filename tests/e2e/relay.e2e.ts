@@ -114,6 +114,14 @@ describe('relay sync between two browsers that never meet', () => {
     await a.page.getByTestId('relay-status').getByText('Last synced with the relay').waitFor();
 
     b = await open(tabletB, `sync?workspace=${workspace}`);
+    // A typed password follows the team password rule: one too short is refused in words, and nothing connects.
+    const section = b.page.getByTestId('relay-settings');
+    await section.getByRole('textbox', { name: 'Relay address' }).fill(relayUrl);
+    await section.getByLabel('Team sync password').fill('short');
+    await section.getByRole('button', { name: 'Connect to relay' }).click();
+    await section.getByText('Use at least 8 characters').waitFor();
+    expect(await section.getByLabel('Team sync password').getAttribute('aria-invalid')).toBe('true');
+    expect(await section.locator('[data-testid=relay-status][data-status=live]').count()).toBe(0);
     await connectRelay(b.page);
     await goToContacts(b.page);
     await contactLink(b.page, 'Zerina Tamrakar').waitFor({ timeout: 60_000 });

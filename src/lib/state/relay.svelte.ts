@@ -1,6 +1,7 @@
 // Relay sync as rune state: the relay address, connect/disconnect, status, progress, last sync and problems in plain words.
 import { normaliseRelayUrl, RelayError, startRelaySync, type RelayProgress, type RelayStats, type RelayStatus, type RelaySync } from '$lib/core/sync/relay';
 import type { Workspace } from '$lib/core/sync/workspace';
+import { teamPasswordProblem } from '$lib/core/team-password';
 import type { AppSession } from './session.svelte';
 
 /** Device-local settings (backups skip `local:` keys). The password key is the one the Sync screen stores. */
@@ -65,11 +66,14 @@ export class RelayState {
       this.urlError = (e as Error).message;
       return;
     }
-    const password = (await this.#storedPassword()) ?? typedPassword;
-    if (!password) {
-      this.passwordError = 'Enter the team sync password: the same one every device of your team uses.';
+    const stored = await this.#storedPassword();
+    // A typed password follows the Sync screen's rule (one schema), so the two forms refuse the same input alike.
+    const problem = stored ? null : teamPasswordProblem(typedPassword);
+    if (problem) {
+      this.passwordError = problem;
       return;
     }
+    const password = stored ?? typedPassword;
     this.isStarting = true;
     try {
       await this.#sync?.stop();
