@@ -218,7 +218,7 @@ function readProcs(): Map<number, ProcInfo> {
   return out;
 }
 
-/** What a Chromium process does, from its `--type=` flag (IndexedDB runs in the storage service, a utility process). */
+/** What a Chromium process does, from its `--type=` flag (IndexedDB's backend shows under the browser process). */
 function kindOf(p: ProcInfo): string {
   const type = p.cmd.find((a) => a.startsWith('--type='))?.slice(7);
   if (!type) return 'browser';

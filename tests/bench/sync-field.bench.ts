@@ -274,7 +274,7 @@ describe.runIf(IN_NETNS)(`sync at ${AT}: two Chromium processes over WebRTC`, ()
         Object.values(cpu.b).reduce((x, y) => x + y, 0),
         's',
         null,
-        `${formatCpu(cpu.b)} (storage = Chromium's storage service process, where IndexedDB runs); main thread busy ${busy.b.toFixed(1)} s of ${seconds(connected)} connected; the time includes its app restart after the cut`
+        `${formatCpu(cpu.b)} (IndexedDB's work shows under the browser process); main thread busy ${busy.b.toFixed(1)} s of ${seconds(connected)} connected; the time includes its app restart after the cut`
       );
       expect(wire.succeededPairs).toBeGreaterThanOrEqual(1);
     },
