@@ -12,6 +12,26 @@ export function exposeForBench(session: AppSession, goto: (url: string) => Promi
     goto,
     commands: () => import('$lib/core/commands'),
     queries: () => import('$lib/core/storage/queries'),
-    search: () => import('$lib/core/search/global')
+    search: () => import('$lib/core/search/global'),
+    // tests/bench/sync-field.bench.ts: the meeting's peers (progress, stats) and, where WebRTC cannot run, the engine
+    // itself to link a second workspace in the same page.
+    sync: async () => {
+      const [state, session, channel, crypto, workspace, db] = await Promise.all([
+        import('./sync.svelte'),
+        import('$lib/core/sync/peer-session'),
+        import('$lib/core/sync/memory-channel'),
+        import('$lib/core/sync/crypto'),
+        import('$lib/core/sync/workspace'),
+        import('$lib/core/storage/db')
+      ]);
+      return {
+        syncStateFor: state.syncStateFor,
+        startPeerSession: session.startPeerSession,
+        memoryChannelPair: channel.memoryChannelPair,
+        deriveTeamKey: crypto.deriveTeamKey,
+        Workspace: workspace.Workspace,
+        FieldbookDb: db.FieldbookDb
+      };
+    }
   };
 }
