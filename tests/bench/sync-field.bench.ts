@@ -401,7 +401,11 @@ function linkInPage(page: Page, password: string, workspace: string, cutAtRecord
   );
 }
 
-describe.runIf(!IN_NETNS)(`sync at ${AT}: two workspaces in one Chromium page over in-memory channels`, () => {
+// At field scale the one-page fallback would hold two field workspaces (≈1.4 million records) in one tab; it is run on
+// the small demo only, and the field figures come from the WebRTC run inside the namespace (the command above).
+if (!IN_NETNS && SCALE === 'field')
+  console.log('[bench] sync-field: field-scale sync runs over WebRTC inside the p2p namespace only: bash tests/p2p/run-in-netns.sh npx vitest run --config vitest.bench.config.ts tests/bench/sync-field.bench.ts');
+describe.runIf(!IN_NETNS && SCALE === 'small')(`sync at ${AT}: two workspaces in one Chromium page over in-memory channels`, () => {
   const TRANSPORT =
     'fallback transport: both workspaces in ONE Chromium page (one main thread) linked by memoryChannelPair (1 ms latency) + startPeerSession — the real engine and real IndexedDB, no WebRTC (not inside the p2p network namespace)';
   const NEW_DEVICE_DB = `fieldbook-${WORKSPACE}-new-device`;
