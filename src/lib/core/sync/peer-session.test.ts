@@ -278,6 +278,37 @@ describe('big syncs', () => {
     sa.close();
   });
 
+  it('a slow receiver is never sent more than its window ahead of what it has stored', async () => {
+    const a = memoryWorkspace({ cacheSize: 4 });
+    const b = memoryWorkspace({ cacheSize: 4 });
+    await createRecords(a, 'contact', people(2_000, 'Window'));
+    // The new device stores slowly (a busy tablet); count the docs it has been sent but not yet written.
+    const applyRemote = b.applyRemote.bind(b);
+    let mostWaiting = 0;
+    b.applyRemote = async (docId, update) => {
+      await new Promise((r) => setTimeout(r, 15));
+      return applyRemote(docId, update);
+    };
+    const channels = memoryChannelPair({ latencyMs: 1 });
+    // Docs B has been sent and not yet stored: A's completed sends less B's stored docs, sampled every millisecond.
+    let sbStats: PeerSession['stats'] | undefined;
+    const sa = startPeerSession(a, channels[0], { key, windowBytes: 1 });
+    const sb = startPeerSession(b, channels[1], {
+      key,
+      onProgress: () => (mostWaiting = Math.max(mostWaiting, sa.stats.docsSent - (sbStats?.docsReceived ?? 0)))
+    });
+    sbStats = sb.stats;
+    const timer = setInterval(() => (mostWaiting = Math.max(mostWaiting, sa.stats.docsSent - sb.stats.docsReceived)), 1);
+    const [ra, rb] = await Promise.all([sa.done, sb.done]);
+    clearInterval(timer);
+    expect(ra.docsSent).toBe(32);
+    expect(rb.docsReceived).toBe(32);
+    // A window of one doc: the next doc leaves only once the one before is stored.
+    expect(mostWaiting).toBeLessThanOrEqual(1);
+    await expectSameData(a, b);
+    sa.close();
+  });
+
   it('resumes after the link drops mid-sync: a new session sends only what did not arrive', async () => {
     const a = memoryWorkspace();
     const b = memoryWorkspace();

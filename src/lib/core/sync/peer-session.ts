@@ -104,7 +104,14 @@ export type PeerSessionOptions = {
   onError?: (e: SyncError) => void;
   /** Also relay changes that came from other peers, so a partial mesh (A–B–C) converges. */
   forward?: boolean;
+  /**
+   * Step2 bytes sent ahead of what the peer has stored (default 8 MiB); one doc always goes, however big. Without a
+   * window a fast sender fills a slow tablet's memory with received docs waiting to be written.
+   */
+  windowBytes?: number;
 };
+
+const WINDOW_BYTES = 8 * 1024 * 1024;
 
 export type PeerSession = {
   /** Resolves when the initial sync is complete in both directions; rejects with a SyncError if it cannot be. */
@@ -206,6 +213,10 @@ class Session {
   #gotManifest = false;
   #sentDone = false;
   #gotDone = false;
+  /** Planned step2s sent and not yet stored by the peer: doc → bytes; and who waits for the window to open. */
+  #unstored = new Map<string, number>();
+  #unstoredBytes = 0;
+  #windowWaiters: (() => void)[] = [];
   /** Docs we asked for again (step1) because an update arrived without what it builds on. */
   #asked = new Set<string>();
   #ended = false;
@@ -314,8 +325,9 @@ class Session {
     try {
       for (const [docId, plan] of this.#plan) {
         if (!plan.send) continue;
+        await this.#windowOpen();
         if (this.#ended) return;
-        if (await this.#sendDoc(docId, theirs.get(docId))) this.stats.docsSent++;
+        if (await this.#sendDoc(docId, theirs.get(docId), true)) this.stats.docsSent++;
         plan.send = false;
         this.#recordsToGo?.sent(docId);
         this.#docProgress(docId);
@@ -328,13 +340,36 @@ class Session {
     }
   }
 
-  /** Sends one doc's step2; a doc that cannot be read or is too big is reported and skipped, the others go on. */
-  async #sendDoc(docId: string, theirSv: Uint8Array | undefined): Promise<boolean> {
+  /** Resolves once the peer has stored enough of what we sent (or the session ended). */
+  #windowOpen(): Promise<void> {
+    const limit = this.options.windowBytes ?? WINDOW_BYTES;
+    if (this.#ended || this.#unstored.size === 0 || this.#unstoredBytes < limit) return Promise.resolve();
+    return new Promise((resolve) => this.#windowWaiters.push(resolve));
+  }
+
+  #onStored(docId: string): void {
+    const bytes = this.#unstored.get(docId);
+    // Also the answer to a step2 sent for a step1, which the window does not count.
+    if (bytes === undefined) return;
+    this.#unstored.delete(docId);
+    this.#unstoredBytes -= bytes;
+    for (const wake of this.#windowWaiters.splice(0)) wake();
+  }
+
+  /**
+   * Sends one doc's step2 (counted in the window when `isPlanned`); a doc that cannot be read or is too big is
+   * reported and skipped, the others go on.
+   */
+  async #sendDoc(docId: string, theirSv: Uint8Array | undefined, isPlanned = false): Promise<boolean> {
     let update: Uint8Array;
     try {
       const doc = await this.ws.doc(docId);
       // Encoded right after loading: the LRU may destroy the doc once other docs are loaded.
       update = Y.encodeStateAsUpdate(doc, theirSv);
+      if (isPlanned) {
+        this.#unstored.set(docId, update.byteLength);
+        this.#unstoredBytes += update.byteLength;
+      }
       await this.#send({ type: 'step2', docId, update });
       return true;
     } catch (e) {
@@ -399,6 +434,8 @@ class Session {
         return this.#onDone();
       case 'error':
         return this.#onPeerError(m);
+      case 'stored':
+        return this.#onStored(m.docId);
     }
   }
 
@@ -449,6 +486,8 @@ class Session {
     if (isStep2) {
       this.stats.docsReceived++;
       this.#asked.delete(docId);
+      // Written (or refused and reported): the sender may send the next doc in its window.
+      this.#send({ type: 'stored', docId }).catch(noop);
       const plan = this.#plan.get(docId);
       if (plan?.receive) {
         plan.receive = false;
@@ -595,6 +634,8 @@ class Session {
   /** Ends the session; messages already received are still applied (they are complete and authenticated). */
   #end(phase: 'closed' | 'failed', reason: string): void {
     this.#ended = true;
+    // A send loop waiting for the window sees the end and stops.
+    for (const wake of this.#windowWaiters.splice(0)) wake();
     this.#setPhase(phase);
     for (const off of this.#detach) off();
     this.#detach = [];

@@ -45,7 +45,8 @@ describe('messages', () => {
     { type: 'step2', docId: 'contact/b7', update: new Uint8Array([9, 9]) },
     { type: 'update', docId: 'interaction/2026-11', update: new Uint8Array(0) },
     { type: 'done' },
-    { type: 'error', code: 'rejected', message: 'record x: email must be an email address', docId: 'contact/b7' }
+    { type: 'error', code: 'rejected', message: 'record x: email must be an email address', docId: 'contact/b7' },
+    { type: 'stored', docId: 'contact/b7' }
   ];
 
   it.each(messages.map((m) => [m.type, m] as const))('round-trips %s', (_, m) => {

@@ -11,6 +11,9 @@
  *    **step2** `{docId, update}` = `Y.encodeStateAsUpdate(doc, theirSv)`. The peer's manifest entry plays the part
  *    of y-protocols' sync step 1, which saves a round trip per doc. Docs with equal vectors are skipped: every
  *    Fieldbook write inserts a register (no delete-only transaction exists), so equal vectors mean equal docs.
+ *    The sender keeps at most a window of step2 bytes (8 MiB) ahead of what the peer has stored: the receiver answers
+ *    each step2 with **stored** `{docId}` once it is written (or refused), so a slow tablet never holds hundreds of
+ *    MiB of received but unwritten docs in memory (which a cut would lose and send again).
  * 4. **done** when a side has sent all its step2s; the initial sync ends when a side has sent and received done.
  * 5. From then on (and already during 3) each stored change is sent as **update** `{docId, update}`.
  *    **step1** `{docId, sv}` asks for a doc again (an update arrived whose dependencies are missing); the answer is
@@ -30,7 +33,8 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { open, seal, WrongKeyError } from './crypto';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: `stored` acknowledgements (receiver flow control). A version 1 device is told to update. */
+export const PROTOCOL_VERSION = 2;
 const MAGIC = 'fieldbook-sync';
 const KEY_CHECK = new TextEncoder().encode('fieldbook key check v1');
 const MAX_DOC_ID = 200;
@@ -47,11 +51,12 @@ export type Message =
   | { type: 'step2'; docId: string; update: Uint8Array }
   | { type: 'update'; docId: string; update: Uint8Array }
   | { type: 'done' }
-  | { type: 'error'; code: ErrorCode; message: string; docId: string };
+  | { type: 'error'; code: ErrorCode; message: string; docId: string }
+  | { type: 'stored'; docId: string };
 
 export type MessageType = Message['type'];
 
-const TYPES: readonly MessageType[] = ['hello', 'manifest', 'step1', 'step2', 'update', 'done', 'error'];
+const TYPES: readonly MessageType[] = ['hello', 'manifest', 'step1', 'step2', 'update', 'done', 'error', 'stored'];
 const CODES: readonly ErrorCode[] = ['wrong-password', 'version', 'rejected', 'protocol', 'stopped'];
 const CLEAR = 0;
 const SEALED = 1;
@@ -105,6 +110,9 @@ export function encodeMessage(m: Message): Uint8Array {
       encoding.writeVarString(e, m.message);
       encoding.writeVarString(e, m.docId);
       break;
+    case 'stored':
+      encoding.writeVarString(e, m.docId);
+      break;
   }
   return encoding.toUint8Array(e);
 }
@@ -150,6 +158,8 @@ function readBody(d: decoding.Decoder): Message {
       if (!CODES.includes(code)) throw new ProtocolError(`Unknown error code "${code}"`);
       return { type, code, message: decoding.readVarString(d).slice(0, 1000), docId: readDocId(d, true) };
     }
+    case 'stored':
+      return { type, docId: readDocId(d) };
     default:
       throw new ProtocolError('Unknown sync message type');
   }
