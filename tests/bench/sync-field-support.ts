@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
+import type { SyncProgress, SyncStats } from '$lib/core/sync/peer-session';
 
 type Counter = { live: number; deleted: number };
 type Peer = {
@@ -14,19 +15,8 @@ type Peer = {
   device: number;
   state: string;
   syncedAt: number | null;
-  progress: { docsTotal: number; docsDone: number; recordsToGo: number | null; bytesSent: number; bytesReceived: number; phase: string } | null;
-  stats: {
-    docsTotal: number;
-    docsDone: number;
-    skipped: number;
-    docsSent: number;
-    docsReceived: number;
-    updatesSent: number;
-    updatesReceived: number;
-    bytesSent: number;
-    bytesReceived: number;
-    framesSent: number;
-  } | null;
+  progress: SyncProgress | null;
+  stats: SyncStats | null;
 };
 /** The bench hook as seen from this file (tests/bench/app.bench.ts declares its own global type). */
 export type SyncHooked = {
