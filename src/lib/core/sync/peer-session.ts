@@ -373,6 +373,8 @@ class Session {
       await this.#send({ type: 'step2', docId, update });
       return true;
     } catch (e) {
+      // Never sent, so never stored: it must not hold the window shut for the docs after it.
+      if (isPlanned) this.#onStored(docId);
       if (e instanceof SyncError || !this.channel.isOpen) throw e;
       this.#report(new SyncError('storage', `Could not send ${docId} (${(e as Error).message}); the other docs go on.`, { docId, isFatal: false }));
       return false;
