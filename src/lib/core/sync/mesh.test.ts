@@ -17,6 +17,7 @@ import {
   openSignal,
   roomTopic,
   sealSignal,
+  SignalingConnection,
   ROOM_CODE_ALPHABET,
   type Mesh,
   type MeshOptions,
@@ -127,6 +128,32 @@ describe('signaling', () => {
     expect(await openSignal(key, `${topic.slice(1)}0`, data)).toBeNull();
     expect(await openSignal(key, topic, 'not base64 at all!')).toBeNull();
     expect(await openSignal(key, topic, { not: 'a string' })).toBeNull();
+  });
+
+  it('sends messages in the order they were published, however long each takes to seal (an offer before its candidates)', async () => {
+    const topic = await roomTopic(WORKSPACE, newRoomCode());
+    const received: SignalMessage[] = [];
+    const listener = new SignalingConnection(signalUrl, topic, key, Socket, { message: (m) => received.push(m), state: () => undefined });
+    const sender = new SignalingConnection(signalUrl, topic, key, Socket, { message: () => undefined, state: () => undefined });
+    await until(() => expect(listener.state === 'connected' && sender.state === 'connected').toBe(true));
+    const from = 'ab'.repeat(16);
+    const to = 'cd'.repeat(16);
+    const link = '0123456789abcdef';
+    // The offer's sealing is held back (a busy crypto thread pool finishes jobs in any order): its candidates, published
+    // right after it, must still go out after it, or the peer drops them as candidates of a link it does not know yet.
+    const encrypt = crypto.subtle.encrypt.bind(crypto.subtle);
+    const slowFirst = vi.spyOn(crypto.subtle, 'encrypt').mockImplementationOnce(async (...args: Parameters<SubtleCrypto['encrypt']>) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return encrypt(...args);
+    });
+    const sent: SignalMessage[] = [{ type: 'offer', mid: '1000000000000000', from, to, link, device: 7, sdp: 'v=0 fake offer' }];
+    for (let i = 1; i <= 5; i++) sent.push({ type: 'candidate', mid: `${i}`.padStart(16, '0'), from, to, link, candidate: { candidate: `candidate:${i} 1 udp 1 10.0.0.${i} 9 typ host` } });
+    for (const m of sent) void sender.publish(m);
+    await until(() => expect(received).toHaveLength(sent.length));
+    slowFirst.mockRestore();
+    expect(received.map((m) => m.mid)).toEqual(sent.map((m) => m.mid));
+    listener.close();
+    sender.close();
   });
 
   it('two devices meet through the server, which relays only sealed data', async () => {

@@ -192,6 +192,7 @@ export class SignalingConnection {
   #pinger: ReturnType<typeof setInterval> | null = null;
   #lastHeard = 0;
   #queue: Promise<void> = Promise.resolve();
+  #sending: Promise<void> = Promise.resolve();
 
   constructor(
     readonly url: string,
@@ -277,11 +278,20 @@ export class SignalingConnection {
     });
   }
 
-  /** Sends when connected; a message for a closed socket is dropped (announces repeat, links retry). */
-  async publish(m: SignalMessage): Promise<void> {
-    const data = await sealSignal(this.key, this.topic, m);
-    const socket = this.#socket;
-    if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: 'publish', topic: this.topic, data }));
+  /**
+   * Sends when connected; a message for a closed socket is dropped (announces repeat, links retry). Messages go out in
+   * the order they were published: sealing runs on a thread pool that may finish a later message first, and a
+   * candidate that overtakes its offer is dropped by the peer (a link it does not know yet), leaving that link stuck.
+   */
+  publish(m: SignalMessage): Promise<void> {
+    const sealing = sealSignal(this.key, this.topic, m);
+    const sent = this.#sending.then(async () => {
+      const data = await sealing;
+      const socket = this.#socket;
+      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: 'publish', topic: this.topic, data }));
+    });
+    this.#sending = sent.catch(() => undefined);
+    return sent;
   }
 
   close(): void {
