@@ -23,6 +23,8 @@ const screens: { link: string; ready: string }[] = [
 declare global {
   // eslint-disable-next-line no-var -- the page-side list the long-task observer fills
   var __longTasks: { start: number; duration: number }[];
+  // eslint-disable-next-line no-var -- the page-side list the long-animation-frame observer fills
+  var __longFrames: { start: number; duration: number; render: number; styleLayout: number; scripts: string[] }[];
 }
 
 let server: Server;
@@ -38,6 +40,14 @@ beforeAll(async () => {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) globalThis.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    globalThis.__longFrames = [];
+    // Long animation frames say what a long task held: scripts (with their source), style and layout, and when.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as PerformanceEntry[] & { renderStart: number; styleAndLayoutStart: number; blockingDuration: number; scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number }[] }[]) {
+        const scripts = e.scripts.map((x) => `${x.invoker} ${x.sourceFunctionName || ''}@${x.sourceURL.split('/').pop()} ${x.duration.toFixed(0)}ms (forced layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})`);
+        globalThis.__longFrames.push({ start: e.startTime, duration: e.duration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0, styleLayout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0, scripts });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
   });
 });
 
@@ -121,41 +131,59 @@ const openScreen = (page: Page, link: string, ready: string): Promise<{ mark: nu
     [link, ready] as const
   );
 
-type ScreenFigure = { wallMs: number; observedMs: number; traceWallMs: number; cpuMs: number; load: string };
+type ScreenFigure = { observedMs: number; longTasks: number; held: string; traceWallMs: number; cpuMs: number; load: string };
 
 /**
  * Visits every screen once through the sub-navigation; each first visit runs that screen's models in the worker and
- * draws it. Per screen: the longest main-thread task from the click until the screen is drawn, by wall clock (what a
- * person feels: the long-task observer and the Chrome trace) and by thread CPU time (the trace: what the app itself
- * costs, without the time the thread waited for a core on a busy machine).
+ * draws it. Twice, each time with a cold worker (the page is reloaded in between, so the models are read and run again):
+ * - untraced: the long-task observer alone, which lists every main-thread task over 50 ms — the issue's figure, with
+ *   nothing else running in the browser;
+ * - under a Chrome trace, for the wall and the thread CPU time of every task. Tracing costs a core's worth of work in
+ *   the browser process while it runs (20–25 ms of its main thread's CPU inside a 28 ms window, measured): on a 2-core
+ *   machine it makes the page's own tasks wait for a core, so the traced wall time is reported, not held to the
+ *   target; the CPU time is the app's own work and is.
  */
-async function visitAll(page: Page): Promise<{ maxWall: number; maxCpu: number; perScreen: Record<string, ScreenFigure> }> {
+async function visitAll(page: Page): Promise<{ perScreen: Record<string, ScreenFigure> }> {
   const perScreen: Record<string, ScreenFigure> = {};
+  const start = page.url();
   for (const s of screens) {
-    const { result: observedMs, wallMs: traceWallMs, cpuMs } = await traced(page, async () => {
-      const { mark } = await openScreen(page, s.link, s.ready);
-      await domSettled(page);
-      return (await longestSince(page, mark)).max;
-    });
-    // The long-task observer reports only tasks over 50 ms; the trace has every task's wall time, so the figure is the
-    // larger of the two (they are the same task when both see it).
-    perScreen[s.link] = { wallMs: Math.max(observedMs, traceWallMs), observedMs, traceWallMs, cpuMs, load: load() };
+    const { mark } = await openScreen(page, s.link, s.ready);
+    await domSettled(page);
+    const observed = await longestSince(page, mark);
+    // What held each long frame, by the browser's own attribution (no profiler): its scripts, style and layout.
+    const frames = observed.count === 0 ? [] : await page.evaluate((m) => globalThis.__longFrames.filter((f) => f.start + f.duration >= m && f.duration > 50), mark);
+    const held = frames.map((f) => `${f.duration.toFixed(0)} ms frame: ${f.scripts.join('; ') || 'no script'}, style and layout ${f.styleLayout.toFixed(0)} ms`).join(' | ');
+    perScreen[s.link] = { observedMs: observed.max, longTasks: observed.count, held, traceWallMs: 0, cpuMs: 0, load: load() };
   }
-  const figures = Object.values(perScreen);
-  return { maxWall: Math.max(...figures.map((f) => f.wallMs)), maxCpu: Math.max(...figures.map((f) => f.cpuMs)), perScreen };
+  // Back where the first pass started, in a new page load: a new worker, so every screen's models run again.
+  await page.goto(start);
+  await page.locator('nav[aria-label="Analytics screens"]').waitFor({ timeout: 120_000 });
+  await page.locator('[data-analytics-loading]').first().waitFor({ state: 'detached', timeout: 600_000 });
+  await domSettled(page);
+  for (const s of screens) {
+    const { wallMs, cpuMs } = await traced(page, async () => {
+      await openScreen(page, s.link, s.ready);
+      await domSettled(page);
+    });
+    Object.assign(perScreen[s.link], { traceWallMs: wallMs, cpuMs });
+  }
+  return { perScreen };
 }
 
-const describeScreens = (perScreen: Record<string, ScreenFigure>) =>
+const describeScreens = (perScreen: Record<string, ScreenFigure>, key: 'observedMs' | 'traceWallMs' | 'cpuMs') =>
   Object.entries(perScreen)
-    .map(([k, v]) => `${k} ${v.wallMs.toFixed(0)}`)
+    .map(([k, v]) => `${k} ${v[key].toFixed(0)}`)
     .join(', ');
 
-/** One figure per screen (target 50 ms, the issue's), then the overall maximum by wall clock and by CPU. */
+/** One figure per screen (target 50 ms, the issue's), then the maxima: untraced wall clock, traced wall clock, traced CPU. */
 function recordScreens(where: string, visit: Awaited<ReturnType<typeof visitAll>>, loadNote: string): void {
+  const figures = Object.values(visit.perScreen);
+  const max = (key: 'observedMs' | 'traceWallMs' | 'cpuMs') => Math.max(...figures.map((f) => f[key]));
   for (const [screen, f] of Object.entries(visit.perScreen))
-    record(`Main thread longest task, first visit of ${screen} (${where})`, f.wallMs, 'ms', { max: 50 }, `wall clock, click to screen drawn: long-task observer ${f.observedMs.toFixed(0)} ms (0: none over 50 ms), Chrome trace ${f.traceWallMs.toFixed(1)} ms; longest task by CPU time ${f.cpuMs.toFixed(1)} ms (Chrome trace); ${f.load}`);
-  record(`Main thread longest task while models run (${where}), every screen`, visit.maxWall, 'ms', { max: 50 }, `wall clock (long-task observer or Chrome trace), first visit of every screen: ${describeScreens(visit.perScreen)}; ${loadNote}`);
-  record(`Main thread longest task while models run (${where}), CPU time (Chrome trace)`, visit.maxCpu, 'ms', { max: 50 }, 'thread CPU time of the longest task: the part of its wall time that is the app’s own work, not waiting for a core');
+    record(`Main thread longest task, first visit of ${screen} (${where})`, f.observedMs, 'ms', { max: 50 }, `long-task observer, click to screen drawn (0: no task over 50 ms; ${f.longTasks} over${f.held ? `: ${f.held}` : ''}); under a Chrome trace, second cold visit: longest task ${f.traceWallMs.toFixed(1)} ms wall, ${f.cpuMs.toFixed(1)} ms CPU; ${f.load}`);
+  record(`Main thread longest task while models run (${where}), every screen`, max('observedMs'), 'ms', { max: 50 }, `long-task observer (every task over 50 ms), first visit of every screen, no profiler attached: ${describeScreens(visit.perScreen, 'observedMs')}; ${loadNote}`);
+  record(`Main thread longest task while models run (${where}), wall clock under a Chrome trace`, max('traceWallMs'), 'ms', null, `every task's wall time, first visit with a cold worker after a reload, while the trace itself keeps the browser process busy: ${describeScreens(visit.perScreen, 'traceWallMs')}`);
+  record(`Main thread longest task while models run (${where}), CPU time (Chrome trace)`, max('cpuMs'), 'ms', { max: 50 }, 'thread CPU time of the longest task: the app’s own work, not waiting for a core');
 }
 
 describe('analytics screens on the small demo', () => {
