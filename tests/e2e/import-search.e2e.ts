@@ -188,4 +188,65 @@ describe('global search', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a workspace stored before pair terms gets them in the background after a reload, and two-word search finds by first and last name', async () => {
+    const page = await open('accounts');
+    const errors = trackErrors(page);
+    // Make the stored rows what the version before pair terms wrote: no pair terms, no backfill begun.
+    const dbName = `fieldbook-${workspace}`;
+    const stripped = await page.evaluate(async (name) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction(['contacts', 'meta'], 'readwrite');
+      const done = new Promise((resolve) => (tx.oncomplete = resolve));
+      const contacts = tx.objectStore('contacts');
+      let n = 0;
+      contacts.openCursor().onsuccess = (e) => {
+        const cursor = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
+        if (!cursor) return;
+        const row = cursor.value as { _terms: string[] };
+        const terms = row._terms.filter((t) => !t.startsWith('\u0001'));
+        if (terms.length < row._terms.length) n++;
+        cursor.update({ ...row, _terms: terms });
+        cursor.continue();
+      };
+      for (const t of ['contact', 'account', 'lead', 'opportunity', 'partner']) tx.objectStore('meta').delete(`local:search-pairs:${t}`);
+      await done;
+      db.close();
+      return n;
+    }, dbName);
+    expect(stripped).toBeGreaterThan(0);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+    // The upkeep worker writes them back, and marks each type done.
+    await page.waitForFunction(async (name) => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => resolve(r.result);
+      });
+      const flag = await new Promise((resolve) => {
+        const r = db.transaction('meta').objectStore('meta').get('local:search-pairs:contact');
+        r.onsuccess = () => resolve((r.result as { value?: unknown } | undefined)?.value);
+      });
+      const aarav = await new Promise<{ _terms: string[] }[]>((resolve) => {
+        const r = db.transaction('contacts').objectStore('contacts').getAll();
+        r.onsuccess = () => resolve((r.result as { firstName: string; _terms: string[] }[]).filter((c) => c.firstName === 'Aarav'));
+      });
+      db.close();
+      return flag === true && aarav.length > 0 && aarav.every((c) => c._terms.includes('\u0001aa\u0001shrestha'));
+    }, dbName, { timeout: 30_000, polling: 250 });
+
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search everything' });
+    await dialog.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'combobox');
+    await dialog.getByRole('combobox').pressSequentially('shr aa');
+    await dialog.getByRole('option', { name: /Aarav Shrestha/ }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -78,6 +78,8 @@ export class AppSession {
         this.isDemoReady = true;
       }
       this.status = 'ready';
+      // Rows stored before pair terms existed get them in the background, by the tab that may write.
+      void this.#session.lease.whenWriter.then(() => this.#upkeep().postMessage({ kind: 'pairs', dbName: this.db.name }));
     } catch (e) {
       this.error = (e as Error).message;
       this.status = 'error';
@@ -112,11 +114,13 @@ export class AppSession {
     }
   }
 
+  #upkeep(): Worker {
+    this.#compactor ??= new Worker(new URL('../workers/compaction.worker.ts', import.meta.url), { type: 'module' });
+    return this.#compactor;
+  }
+
   #compact(docId: string): void {
-    if (!this.#compactor) {
-      this.#compactor = new Worker(new URL('../workers/compaction.worker.ts', import.meta.url), { type: 'module' });
-    }
-    this.#compactor.postMessage({ kind: 'compact', dbName: this.db.name, docId });
+    this.#upkeep().postMessage({ kind: 'compact', dbName: this.db.name, docId });
   }
 }
 

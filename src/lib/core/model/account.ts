@@ -37,5 +37,6 @@ export const accounts = defineCollection({
   shard: { kind: 'bucket', buckets: 8 },
   indexes: ['[owner+_del+_sort]', '[tier+_del]', 'region', 'parentId'],
   terms: (a) => words(a.name, a.email, a.website, a.address.city),
+  pairs: true,
   title: (a) => a.name
 });

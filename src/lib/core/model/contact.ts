@@ -46,5 +46,6 @@ export const contacts = defineCollection({
   shard: { kind: 'bucket', buckets: 32 },
   indexes: ['[accountId+_del]', '[owner+_del+_sort]'],
   terms: (c) => words(c.firstName, c.lastName, c.email, c.company, ...c.otherEmails),
+  pairs: true,
   title: (c) => fullName(c) || c.email
 });

@@ -49,5 +49,6 @@ export const leads = defineCollection({
   shard: { kind: 'bucket', buckets: 16 },
   indexes: ['[status+_del]', '[owner+_del+_sort]', 'source'],
   terms: (l) => words(l.firstName, l.lastName, l.company, l.email),
+  pairs: true,
   title: (l) => fullName(l) || l.company
 });

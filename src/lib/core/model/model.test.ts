@@ -1,7 +1,7 @@
 // The record model: every type validates with messages that name the field and rule; migrations run on old shapes.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { collections, collectionNames, defineCollection, baseShape, words } from './index';
+import { collections, collectionNames, defineCollection, baseShape, words, pairTerms, searchTerms, PAIR_MARK, type Collection } from './index';
 import { docIdFor, fnv1a, bucketDocIds } from '../sync/doc-layout';
 import { toRow } from '../sync/record-map';
 import { project } from '../sync/registers';
@@ -97,5 +97,25 @@ describe('doc layout', () => {
     expect(docIdFor(collections.interaction, { id: 'i', at: '2026-11-23T10:00:00Z' })).toBe('interaction/2026-11');
     expect(() => docIdFor(collections.order, { id: 'o' })).toThrow(/orderedAt is needed/);
     expect(bucketDocIds(collections.contact)).toHaveLength(32);
+  });
+});
+
+/** The search terms a read-model row of this type gets for these fields. */
+const toRowTerms = (name: 'contact' | 'task', fields: Record<string, unknown>): string[] => {
+  const c = collections[name] as unknown as Collection;
+  return searchTerms(c, c.schema.parse({ id: 'x', v: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...fields }));
+};
+
+describe('pair terms', () => {
+  it('pairs the first three words of a title both ways, the first cut to two letters, and never start a word a person types', () => {
+    const m = PAIR_MARK;
+    expect(pairTerms('Ram Bahadur Thapa').sort()).toEqual([`${m}ba${m}ram`, `${m}ba${m}thapa`, `${m}ra${m}bahadur`, `${m}ra${m}thapa`, `${m}th${m}bahadur`, `${m}th${m}ram`].sort());
+    // A fourth word is not paired; an initial cannot start a pair (a two-word search needs two letters); an address is no name.
+    expect(pairTerms('A Rai Thapa Gurung').sort()).toEqual([`${m}ra${m}a`, `${m}ra${m}thapa`, `${m}th${m}a`, `${m}th${m}rai`].sort());
+    expect(pairTerms('sita@example.com')).toEqual([]);
+    for (const t of pairTerms('Puja Thapa')) expect(words(t).join(' ')).not.toBe(t);
+    // Only the types people look up by name carry them.
+    expect(toRowTerms('contact', { firstName: 'Puja', lastName: 'Thapa' })).toContain(`${m}pu${m}thapa`);
+    expect(toRowTerms('task', { title: 'Call Puja Thapa' }).some((t) => t.startsWith(m))).toBe(false);
   });
 });

@@ -44,5 +44,6 @@ export const opportunities = defineCollection({
   shard: { kind: 'bucket', buckets: 16 },
   indexes: ['[stage+_del]', '[owner+_del+_sort]', '[accountId+_del]', 'closeDate', 'contactId'],
   terms: (o) => words(o.name),
+  pairs: true,
   title: (o) => o.name
 });

@@ -31,5 +31,6 @@ export const partners = defineCollection({
   shard: { kind: 'bucket', buckets: 2 },
   indexes: ['[tier+_del]', 'accountId', 'region'],
   terms: (p) => words(p.name, p.region),
+  pairs: true,
   title: (p) => p.name
 });

@@ -1,5 +1,5 @@
 // Global search across record types: prefix and whole-word matches, ranking, groups in order, deleted records left out.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRecord, createRecords, deleteRecord } from '../commands';
 import { memoryWorkspace } from '../testing';
 import { searchAll, searchTypeLabels } from './global';
@@ -83,6 +83,29 @@ describe('global search', () => {
     const common = await searchAll(ws.db, 'bik gur', { perType: 5 });
     expect(common).toHaveLength(5);
     expect(common.every((h) => h.title === 'Bikash Gurung')).toBe(true);
+    ws.close();
+  });
+
+  it('finds a person by the starts of two names each common on its own, in either order, reading a few rows', async () => {
+    const ws = memoryWorkspace();
+    await createRecords(ws, 'contact', [
+      ...Array.from({ length: 400 }, (_, i) => ({ firstName: 'Pukar', lastName: 'Gurung', email: `p${i}@example.com` })),
+      ...Array.from({ length: 400 }, (_, i) => ({ firstName: 'Hari', lastName: 'Thapa', email: `h${i}@example.com` })),
+      { firstName: 'Puja', lastName: 'Thapa', company: 'Himal Traders' }
+    ]);
+    // Rows read per search (index keys are cheap; rows are what cost in IndexedDB).
+    const table = Object.getPrototypeOf(ws.db.rows('contact')) as { bulkGet(keys: unknown[]): Promise<unknown[]>; toArray(): Promise<unknown[]> };
+    const bulkGet = vi.spyOn(table, 'bulkGet');
+    const rowsRead = () => bulkGet.mock.calls.reduce((n, [keys]) => n + keys.length, 0);
+    for (const q of ['pu thap', 'thap pu', 'puj tha']) {
+      bulkGet.mockClear();
+      expect((await searchAll(ws.db, q)).map((h) => h.title), q).toEqual(['Puja Thapa']);
+      // "pu" starts 401 first names and "thap" 401 surnames: intersecting them would read hundreds of rows.
+      expect(rowsRead(), q).toBeLessThanOrEqual(20);
+    }
+    // A name and a company: not a pair of name words, found through the rare word's own range.
+    expect((await searchAll(ws.db, 'pu himal')).map((h) => h.title)).toEqual(['Puja Thapa']);
+    bulkGet.mockRestore();
     ws.close();
   });
 

@@ -1,6 +1,8 @@
 // Global search: one query over every record type, each on its own prefix index, merged and ranked for one result list.
+import { PAIR_LETTERS, pairKey } from '../model/base';
 import { collections, type CollectionName } from '../model/registry';
 import type { FieldbookDb } from '../storage/db';
+import { pairedTypes } from '../storage/pair-backfill';
 import { queryWords, searchPrefix } from '../storage/queries';
 
 /**
@@ -35,6 +37,14 @@ const HISTORY_BELOW = 3;
 const KEYS_PER_WORD = 300;
 /** Rows a multi-word query of common words reads and checks at most. */
 const SCAN_ROWS = 300;
+/** Keys read of a pair range: records whose name holds both of a two-word query's words. */
+const PAIR_KEYS = 200;
+/**
+ * Index keys first read per word of a multi-word query: a word with fewer is rare, and its keys are every candidate
+ * (a surname and a company are intersected exactly). Only when every word has more are KEYS_PER_WORD read, and not at
+ * all for types with pair terms, whose names the pair range already searched.
+ */
+const RARE_KEYS = 50;
 
 const pages: Partial<Record<SearchType, string>> = {
   contact: '/contacts',
@@ -117,13 +127,16 @@ type Table = ReturnType<FieldbookDb['rows']>;
  * The live rows of one type matching every word, at most `want` of them, in index order (so a whole-word match, which
  * sorts before longer words, comes first). Few rows are read, and as few requests made as possible:
  * - one word: the first rows of its prefix range, in one request;
- * - several words: up to KEYS_PER_WORD keys of each word's range; when every range is complete their intersection
- *   is exact; when one is, its rows are read and checked; when every word is common ("ra sha") the rows of the
- *   longest word's range are checked, at most SCAN_ROWS of them, so a quick-jump box asks for more letters rather
- *   than scanning on.
+ * - several words, on a type with pair terms (contacts, leads, accounts, deals, partners): first the pair range of the
+ *   first two words, which holds every record whose name has both; only when that gives too few, the words' own
+ *   ranges as below, without the bounded scan of common words;
+ * - several words: RARE_KEYS keys of each word's range, then KEYS_PER_WORD when none was complete; when every range is
+ *   complete their intersection is exact; when one is, its rows are read and checked; when every word is common
+ *   ("ra sha") the rows of the longest word's range are checked, at most SCAN_ROWS of them, so a quick-jump box asks
+ *   for more letters rather than scanning on.
  * When deleted rows leave a one-word search short, it falls back to `searchPrefix`, the list screens' exact search.
  */
-async function matching(db: FieldbookDb, type: SearchType, query: string, words: readonly string[], want: number): Promise<Row[]> {
+async function matching(db: FieldbookDb, type: SearchType, query: string, words: readonly string[], want: number, hasPairs: boolean): Promise<Row[]> {
   const t: Table = db.rows(type);
   const range = (w: string) => t.where('_terms').startsWith(w);
   const isMatch = (r: Row | undefined): r is Row => !!r && r._del === 0 && words.every((w) => r._terms.some((term) => term.startsWith(w)));
@@ -141,30 +154,51 @@ async function matching(db: FieldbookDb, type: SearchType, query: string, words:
     if (found.length >= want || raw.length < want * 2) return found;
     return (await searchPrefix(db, type, query, want)) as unknown as Row[];
   }
-  const sets = await Promise.all(
-    words.map(async (w) => {
-      const keys = [...new Set((await range(w).limit(KEYS_PER_WORD).primaryKeys()) as string[])];
-      return { word: w, keys, isComplete: keys.length < KEYS_PER_WORD };
-    })
-  );
+  // Types looked up by name hold pair terms (model/base.ts pairTerms): every record whose title has both of the first
+  // two words is in one short range, however common each word is on its own. `hasPairs`: every row of the type has
+  // them (a workspace stored before they existed gets them in the background: storage/pair-backfill.ts).
+  const isPaired = hasPairs && words[0].length >= PAIR_LETTERS;
+  let named: Row[] = [];
+  if (isPaired) {
+    const keys = [...new Set((await t.where('_terms').startsWith(pairKey(words[0], words[1])).limit(PAIR_KEYS).primaryKeys()) as string[])];
+    named = await read(keys, want, want);
+    // Half of `want` is as many as the group shows: the rows that are not names would only rank below them.
+    if (named.length >= want / 2) return named;
+  }
+  const isNamed = new Set(named.map((r) => r.id));
+  const rest = (keys: readonly string[]) => keys.filter((k) => !isNamed.has(k));
+  const keysOf = async (w: string, limit: number) => {
+    const keys = [...new Set((await range(w).limit(limit).primaryKeys()) as string[])];
+    return { word: w, keys, isComplete: keys.length < limit };
+  };
+  // A short look at every word first: one rare word (its whole range read) settles the search, so the common words'
+  // ranges are not read further ("su jha" on tickets: no "jha" at all, nothing else to read).
+  let sets = await Promise.all(words.map((w) => keysOf(w, RARE_KEYS)));
+  if (!sets.some((x) => x.isComplete)) {
+    // Every word common, none complete: where names are paired they were the search (a name word and a company word,
+    // both common, ask for more letters); elsewhere longer ranges are read for the bounded scan below.
+    if (isPaired) return named;
+    sets = await Promise.all(words.map((w) => keysOf(w, KEYS_PER_WORD)));
+  }
   // Every range complete: their intersection is exactly the candidates.
   if (sets.every((x) => x.isComplete)) {
-    const [first, ...rest] = sets.sort((a, b) => a.keys.length - b.keys.length);
-    const others = rest.map((x) => new Set(x.keys));
-    return read(first.keys.filter((k) => others.every((o) => o.has(k))), want, want * 2);
+    const [first, ...others] = sets.sort((a, b) => a.keys.length - b.keys.length);
+    const otherKeys = others.map((x) => new Set(x.keys));
+    return named.concat(await read(rest(first.keys.filter((k) => otherKeys.every((o) => o.has(k)))), want - named.length, want * 2));
   }
   // One complete range holds every candidate: read its rows and check the other words on them, starting with the keys
   // the other words' (cut short) ranges also hold.
   const complete = sets.filter((x) => x.isComplete).sort((a, b) => a.keys.length - b.keys.length)[0];
-  // Every word is common ("ra sha") when none is complete: the longest word's range (the likeliest to be rare) is
-  // checked, up to a bound — a quick-jump box asks for more letters rather than scanning on.
+  // Every word common ("ra sha"), none complete: the longest word's range (the likeliest to be rare) is checked, up to
+  // a bound — a quick-jump box asks for more letters rather than scanning on.
   const driver = complete ?? [...sets].sort((a, b) => b.word.length - a.word.length)[0];
-  const keys = complete ? driver.keys : driver.keys.slice(0, SCAN_ROWS);
+  const keys = rest(complete ? driver.keys : driver.keys.slice(0, SCAN_ROWS));
   // A key in every word's (cut short) range matches every word: those rows are read first, exactly as many as wanted,
   // so a common pair of words ("jo bha") reads about `want` rows instead of batches of rows that mostly fail.
   const others = sets.filter((x) => x !== driver).map((x) => new Set(x.keys));
   const sure = keys.filter((k) => others.every((o) => o.has(k)));
-  const found = await read(sure, want, want);
+  const need = want - named.length;
+  const found = named.concat(await read(sure, need, need));
   if (found.length >= want) return found;
   const isSure = new Set(sure);
   return found.concat(await read(keys.filter((k) => !isSure.has(k)), want - found.length, 100));
@@ -185,11 +219,11 @@ export async function searchAll(db: FieldbookDb, query: string, o: SearchAllOpti
   const types: SearchType[] = [...searchTypes, 'interaction'];
   // One read transaction for every query: opening one per table costs more than the reads themselves in Chromium.
   return db.transaction('r', [db.meta, ...types.map((t) => db.rows(t))], async () => {
-    const counters = await db.meta.bulkGet(types.map((t) => `count:${t}`));
+    const [counters, paired] = await Promise.all([db.meta.bulkGet(types.map((t) => `count:${t}`)), pairedTypes(db)]);
     const hasRows = (i: number) => ((counters[i]?.value as { live?: number } | undefined)?.live ?? 0) > 0;
     // Up to twice the hits shown, so whole-word matches further down the index still rank first.
     const search = async (type: SearchType): Promise<SearchHit[]> =>
-      toHits(type, await matching(db, type, query, words, perType * 2), words)
+      toHits(type, await matching(db, type, query, words, perType * 2, paired.has(type)), words)
         .sort(byRank)
         .slice(0, perType);
     const groups = await Promise.all(searchTypes.map((type, i) => (hasRows(i) ? search(type) : [])));

@@ -1,5 +1,6 @@
 // The Dexie database of one workspace: the read model (a table per record type) plus the Yjs persistence tables.
 import Dexie, { type Table } from 'dexie';
+import { pairsDone } from './pair-keys';
 import { collections, type CollectionName } from '../model/registry';
 import type { FieldVersion } from '../sync/registers';
 
@@ -153,6 +154,10 @@ export class FieldbookDb extends Dexie {
     this.version(1).stores(storeSpecV1);
     this.version(2).stores(storeSpecV2);
     this.version(3).stores(storeSpec());
+    // A workspace created by this version writes pair terms from its first row: nothing to backfill (pair-backfill.ts).
+    this.on('populate', (tx) => {
+      void tx.table('meta').bulkPut(pairsDone());
+    });
   }
 
   /** The read-model table of a record type. */

@@ -1,4 +1,5 @@
 // Synthetic read-model rows for tests and benchmarks that exercise queries at scale without writing through Yjs.
+import { searchTerms } from '../model/base';
 import { contacts as contactCollection } from '../model/contact';
 
 /**
@@ -19,6 +20,6 @@ export function syntheticContacts(n: number): Record<string, unknown>[] {
       email: `p${i}@example.com`,
       company: `Company ${i % 500}`
     };
-    return { ...record, _doc: 'contact/0', _del: 0, _terms: contactCollection.terms(record), _sort: contactCollection.title(record).toLowerCase() };
+    return { ...record, _doc: 'contact/0', _del: 0, _terms: searchTerms(contactCollection, record), _sort: contactCollection.title(record).toLowerCase() };
   });
 }

@@ -1,7 +1,7 @@
 // Reading and writing one record's Y.Map of field registers, and turning it into a validated read-model row.
 import * as Y from 'yjs';
 import { z } from 'zod';
-import type { Collection, DerivedColumns } from '../model/base';
+import { searchTerms, type Collection, type DerivedColumns } from '../model/base';
 import type { Stamp } from './hlc';
 import { stampTime } from './hlc';
 import { isRegister, project, registerKey, splitKey, type Projection, type Register, type RegisterEntry } from './registers';
@@ -80,7 +80,7 @@ export function toRow(collection: Collection, docId: string, id: string, p: Proj
     _del: record.deletedAt ? 1 : 0,
     // Present only when in conflict: the `_conflict` index is sparse (see storage/db.ts).
     ...(p.conflicts.length > 0 ? { _conflict: 1 } : {}),
-    _terms: collection.terms(record),
+    _terms: searchTerms(collection, record),
     _sort: collection.title(record).toLocaleLowerCase()
   } as Record<string, unknown> & DerivedColumns;
   return { ok: true, row };
