@@ -2,6 +2,8 @@
 import { getContext, setContext } from 'svelte';
 import { chooseWorkspace, openSession, type Session, type WorkspaceChoice } from '$lib/core/session';
 import type { FieldbookDb } from '$lib/core/storage/db';
+import { pairedTypes } from '$lib/core/storage/pair-backfill';
+import { pairedCollections } from '$lib/core/storage/pair-keys';
 import type { Workspace } from '$lib/core/sync/workspace';
 
 export type SessionStatus = 'opening' | 'loading-demo' | 'ready' | 'error';
@@ -78,8 +80,7 @@ export class AppSession {
         this.isDemoReady = true;
       }
       this.status = 'ready';
-      // Rows stored before pair terms existed get them in the background, by the tab that may write.
-      void this.#session.lease.whenWriter.then(() => this.#upkeep().postMessage({ kind: 'pairs', dbName: this.db.name }));
+      void this.#session.lease.whenWriter.then(() => this.#backfillPairs());
     } catch (e) {
       this.error = (e as Error).message;
       this.status = 'error';
@@ -112,6 +113,17 @@ export class AppSession {
       session.ws.isWriter = session.lease.isWriter;
       this.progress = null;
     }
+  }
+
+  /**
+   * Rows stored before pair terms existed get them in the upkeep worker, by the tab that may write. Only when some are
+   * missing (a workspace created by this version has them all), and only once the first screen is up: the worker's
+   * script is not part of the start-up.
+   */
+  async #backfillPairs(): Promise<void> {
+    if ((await pairedTypes(this.db)).size === pairedCollections.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    this.#upkeep().postMessage({ kind: 'pairs', dbName: this.db.name });
   }
 
   #upkeep(): Worker {
