@@ -80,7 +80,8 @@ export class AppSession {
         this.isDemoReady = true;
       }
       this.status = 'ready';
-      void this.#session.lease.whenWriter.then(() => this.#backfillPairs());
+      // A workspace closed before this runs (another one opened) is backfilled when it is next opened.
+      void this.#session.lease.whenWriter.then(() => this.#backfillPairs()).catch(() => undefined);
     } catch (e) {
       this.error = (e as Error).message;
       this.status = 'error';

@@ -2,7 +2,7 @@
 /**
  * Pair terms (model/base.ts pairTerms) are written with every row from the version that added them. A workspace stored
  * before has none: its rows get them here rather than in a schema upgrade, which would hold the workspace closed while
- * it rewrote them (69 s for the 75,000 named rows of the field-scale demo on a 2-core machine). Until a type is done,
+ * it rewrote them (69 s for the ~80,000 named rows of the field-scale demo on a 2-core machine). Until a type is done,
  * global search does not use its pair terms (`pairedTypes`), so no record is missed meanwhile, only found more slowly.
  *
  * Each chunk is read and written in one transaction, so an edit or a synced change to the same rows cannot be lost
