@@ -345,6 +345,13 @@ type Engine = {
 type Bench = { b: WorkspaceLike; dbName: string; device: number };
 type InPage = SyncHooked & { __syncBench: Bench };
 
+/** The page's own workspace and the one under `dbName` in it hold the same docs (per-doc clocks) and the same read model. */
+async function expectConverged(page: Page, dbName: string): Promise<void> {
+  expect(await clocksOf(page, dbName)).toBe(await clocksOf(page));
+  const [a, b] = [await readModelDigestChunked(page), await readModelDigestChunked(page, dbName)];
+  expect(b).toEqual(a);
+}
+
 /** Opens (or reopens, as after an app restart) the new device's workspace in the page, under its own database. */
 function openNewDevice(page: Page, dbName: string): Promise<void> {
   return page.evaluate(async (name) => {
@@ -450,9 +457,7 @@ describe.runIf(!IN_NETNS && SCALE === 'small')(`sync at ${AT}: two workspaces in
       const second = await linkInPage(page, 'himal team 2026', WORKSPACE, null);
       const used = cpu.stop();
       expect(second.a).not.toBeNull();
-      expect(await clocksOf(page, NEW_DEVICE_DB)).toBe(await clocksOf(page));
-      const [da, db] = [await readModelDigestChunked(page), await readModelDigestChunked(page, NEW_DEVICE_DB)];
-      expect(db).toEqual(da);
+      await expectConverged(page, NEW_DEVICE_DB);
       const connected = first.ms + second.ms;
       record(
         `First full sync to a new device, ${total.records.toLocaleString('en')} records in ${total.docs} docs, time connected (${AT})`,
@@ -487,9 +492,7 @@ describe.runIf(!IN_NETNS && SCALE === 'small')(`sync at ${AT}: two workspaces in
       const met = await linkInPage(page, 'himal team 2026', WORKSPACE, null);
       const used = cpu.stop();
       expect(met.a).not.toBeNull();
-      expect(await clocksOf(page, NEW_DEVICE_DB)).toBe(await clocksOf(page));
-      const [da, db] = [await readModelDigestChunked(page), await readModelDigestChunked(page, NEW_DEVICE_DB)];
-      expect(db).toEqual(da);
+      await expectConverged(page, NEW_DEVICE_DB);
       record(
         `Two peers × 1,000 offline edits: connect to converged (${AT})`,
         met.ms / 1000,

@@ -71,6 +71,17 @@ describe('pair terms backfill', () => {
     db.close();
   });
 
+  it('a row whose stored terms are missing or damaged gets them whole, and is found again', async () => {
+    const { db, ws, sita } = await storedBeforePairs();
+    const row = (await db.rows('contact').get(sita.id)) as Record<string, unknown>;
+    await db.rows('contact').put({ ...row, _terms: 'not a list' });
+    await backfillPairTerms(db);
+    expect(await readModel(ws)).toEqual(await projectAll(ws));
+    expect((await searchAll(db, 'si ra')).map((h) => h.id)).toContain(sita.id);
+    ws.close();
+    db.close();
+  });
+
   it('resumes where it stopped, and never overwrites an edit made between its chunks', async () => {
     const { db, ws, sita } = await storedBeforePairs();
     const stop = new AbortController();

@@ -40,10 +40,12 @@ export async function backfillPairTerms(
       const isDone = await db.transaction('rw', table, db.meta, async () => {
         const at = (await db.meta.get(pairsKey(name)))?.value;
         if (at === true) return true;
-        const rows = (typeof at === 'string' ? await table.where(':id').above(at).limit(size).toArray() : await table.orderBy(':id').limit(size).toArray()) as (Record<string, unknown> & { id: string; _terms: string[] })[];
+        const rows = (typeof at === 'string' ? await table.where(':id').above(at).limit(size).toArray() : await table.orderBy(':id').limit(size).toArray()) as (Record<string, unknown> & { id: string; _terms?: unknown })[];
         const changed = rows.flatMap((row) => {
           const terms = searchTerms(c, row as never);
-          return terms.length === row._terms.length && terms.every((t, i) => t === row._terms[i]) ? [] : [{ ...row, _terms: terms }];
+          // A row whose terms are missing or not a list (damaged storage) gets them whole, like any other.
+          const stored = Array.isArray(row._terms) ? (row._terms as unknown[]) : [];
+          return terms.length === stored.length && terms.every((t, i) => t === stored[i]) ? [] : [{ ...row, _terms: terms }];
         });
         if (changed.length > 0) await table.bulkPut(changed);
         rewritten += changed.length;
