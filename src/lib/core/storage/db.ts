@@ -7,11 +7,7 @@ import type { FieldVersion } from '../sync/registers';
 /** One stored Yjs update of a doc (the log that compaction folds into the snapshot). */
 export type UpdateRow = { seq?: number; docId: string; update: Uint8Array };
 /** A doc's compacted state: every update with seq ≤ upTo is folded in. */
-/**
- * A doc's compacted state. `encoding: 2` is Yjs's v2 update format, which loads in about half the time of v1 for a
- * field-size contact bucket (see sync/compaction.ts); rows written before it have no `encoding` and are v1.
- */
-export type SnapshotRow = { docId: string; state: Uint8Array; upTo: number; encoding?: 2 };
+export type SnapshotRow = { docId: string; state: Uint8Array; upTo: number };
 /** The manifest: one small row per doc, with its state vector so a sync can skip docs a peer already has. */
 export type DocRow = {
   docId: string;

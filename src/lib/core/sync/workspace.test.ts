@@ -257,28 +257,5 @@ describe('compaction', () => {
     await updateContact(fresh, c.id, { title: 'after' });
     const again = new Workspace({ db: ws.db, device: ws.device, user: () => 'u' });
     expect((await projectAll(again)).get('contact')?.[0]).toMatchObject({ title: 'after', phone: '9' });
-    // Snapshots are written in Yjs's v2 encoding, which loads faster.
-    expect((await ws.db.snapshots.get(docId))?.encoding).toBe(2);
-  });
-
-  it('loads a v1 snapshot written before v2, and writes v2 when it compacts it again', async () => {
-    const ws = memoryWorkspace();
-    const c = await createContact(ws, { firstName: 'Asha', lastName: 'Rai' });
-    for (let i = 0; i < 3; i++) await updateContact(ws, c.id, { phone: String(i) });
-    const docId = (await ws.db.rows('contact').get(c.id))!._doc as string;
-    const before = await projectAll(ws);
-    // What an earlier version's compaction left: the v1 state, no encoding mark, the log folded in.
-    const doc = new Y.Doc();
-    const log = await ws.db.updates.where('docId').equals(docId).toArray();
-    for (const u of log) Y.applyUpdate(doc, u.update);
-    await ws.db.snapshots.put({ docId, state: Y.encodeStateAsUpdate(doc), upTo: Math.max(...log.map((u) => u.seq ?? 0)) });
-    await ws.db.updates.where('docId').equals(docId).delete();
-    const fresh = new Workspace({ db: ws.db, device: ws.device, user: () => 'u' });
-    expect(await projectAll(fresh)).toEqual(before);
-    await updateContact(fresh, c.id, { title: 'Buyer' });
-    await compactDoc(ws.db, docId);
-    expect((await ws.db.snapshots.get(docId))?.encoding).toBe(2);
-    const again = new Workspace({ db: ws.db, device: ws.device, user: () => 'u' });
-    expect((await projectAll(again)).get('contact')?.[0]).toMatchObject({ firstName: 'Asha', phone: '2', title: 'Buyer' });
   });
 });

@@ -3,7 +3,6 @@ import * as Y from 'yjs';
 import { collections, isCollectionName, type CollectionName } from '../model/registry';
 import type { Collection } from '../model/base';
 import type { ConflictRow, Counter, FieldbookDb, HistoryRow } from '../storage/db';
-import { applySnapshot } from './compaction';
 import { collectionOfDoc } from './doc-layout';
 import { Hlc, type Stamp } from './hlc';
 import { projectMap, recordsOf, toRow, type RecordsMap } from './record-map';
@@ -142,15 +141,12 @@ export class Workspace {
       this.db.updates.where('docId').equals(docId).toArray()
     ]);
     const parts: Uint8Array[] = [];
+    if (snapshot) parts.push(snapshot.state);
     for (const u of updates) if (!snapshot || (u.seq ?? 0) > snapshot.upTo) parts.push(u.update);
     // Applied one after another in one transaction, not merged first: Y.mergeUpdates decodes and re-encodes the whole
     // snapshot only for applyUpdate to decode it again. A field-scale contact bucket (1,563 contacts, 2.1 MB) with eight
     // small updates logged loads in 125–205 ms this way, 240–340 ms merged first (Node).
-    if (snapshot || parts.length > 0)
-      doc.transact(() => {
-        if (snapshot) applySnapshot(doc, snapshot);
-        parts.forEach((part) => Y.applyUpdate(doc, part));
-      });
+    if (parts.length > 0) doc.transact(() => parts.forEach((part) => Y.applyUpdate(doc, part)));
     // Only now: replaying our own stored structs into a doc that already had our id would look to Yjs like another
     // client using it, and Yjs would switch to a fresh random id — one more client id on every load.
     doc.clientID = this.device;
