@@ -6,6 +6,16 @@ type Hold = { readonly id: number; readonly reason: string };
 
 /** Checking for a new version this often keeps a tablet that is never closed up to date. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
+/**
+ * How long the new worker gets to take control after SKIP_WAITING. Chromium can park it: a fetch that reaches the old
+ * worker while it is being stopped restarts it, the activation is dropped, and asking again does nothing until the
+ * page goes away. A reload makes the browser try again (see `#recoverParkedUpdate`).
+ */
+const TAKEOVER_WAIT_MS = 4_000;
+/** sessionStorage key: the user asked for the update and the page reloaded to unpark it, this many times. */
+const RECOVERY_KEY = 'fieldbook:update-recoveries';
+/** After this many reloads the page stops trying; the new version then activates when every tab is closed. */
+const MAX_RECOVERIES = 3;
 
 /**
  * The service worker never activates a new version by itself (service-worker/sw.ts). This class tells the page when
@@ -30,6 +40,7 @@ export class UpdateState {
   #isReloadWanted = false;
   /** SKIP_WAITING was sent; the reload waits for the new worker to take control, so it fetches the new shell. */
   #isAwaitingControl = false;
+  #takeoverTimer: ReturnType<typeof setTimeout> | undefined;
   #reload: () => void;
 
   /** Why a reload must wait right now (for diagnostics and tests). */
@@ -65,6 +76,8 @@ export class UpdateState {
       }
       this.isUpdateReady = true;
       this.#isAwaitingControl = false;
+      clearTimeout(this.#takeoverTimer);
+      this.#takeoverTimer = undefined;
       this.#reloadIfWanted();
     });
     try {
@@ -74,6 +87,7 @@ export class UpdateState {
       console.warn('Fieldbook: the service worker could not be registered', error);
       return;
     }
+    this.#resumeRequestedUpdate();
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void this.checkForUpdate();
     });
@@ -118,8 +132,7 @@ export class UpdateState {
     if (this.isBusy || !this.isUpdateReady) return false;
     this.#isReloadWanted = true;
     if (this.#registration?.waiting && this.#wb) {
-      this.#isAwaitingControl = true;
-      this.#wb.messageSkipWaiting();
+      this.#askForTakeover();
     } else {
       this.#reloadIfWanted(); // the new version already controls this page (another tab activated it)
     }
@@ -131,10 +144,66 @@ export class UpdateState {
     this.isUpdateReady = false;
   }
 
+  #askForTakeover(): void {
+    this.#isAwaitingControl = true;
+    this.#wb?.messageSkipWaiting();
+    // A second press while waiting must not push the recovery back.
+    this.#takeoverTimer ??= setTimeout(() => {
+      this.#takeoverTimer = undefined;
+      this.#recoverParkedUpdate();
+    }, TAKEOVER_WAIT_MS);
+  }
+
+  /** The new worker did not take control in time: reload (still the old version) and ask again from the new page. */
+  #recoverParkedUpdate(): void {
+    // A hold taken since the press wins: the prompt comes back when it is released, and the user can press again.
+    if (!this.#isAwaitingControl || !this.#registration?.waiting || this.isBusy) return;
+    const recoveries = Number(readSession(RECOVERY_KEY) ?? 0);
+    if (recoveries >= MAX_RECOVERIES) {
+      writeSession(RECOVERY_KEY, null);
+      console.warn('Fieldbook: the new version did not take over; it will when every Fieldbook tab is closed');
+      return;
+    }
+    // Without session storage the new page would not know to ask again: no reload then, the prompt stays.
+    if (!writeSession(RECOVERY_KEY, String(recoveries + 1))) return;
+    this.#reload();
+  }
+
+  /** After a recovery reload: the user already said yes, so ask the waiting worker again and reload when it controls. */
+  #resumeRequestedUpdate(): void {
+    if (readSession(RECOVERY_KEY) === null) return;
+    if (!this.#registration?.waiting || !navigator.serviceWorker.controller) {
+      writeSession(RECOVERY_KEY, null); // the new version runs: done
+      return;
+    }
+    this.isUpdateReady = true;
+    this.#isReloadWanted = true;
+    this.#askForTakeover();
+  }
+
   #reloadIfWanted(): void {
     if (!this.#isReloadWanted || this.#isAwaitingControl || this.isBusy) return;
     this.#isReloadWanted = false;
     this.#reload();
+  }
+}
+
+/** Session storage can be switched off or full; the update flow then simply does without it. */
+function readSession(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeSession(key: string, value: string | null): boolean {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+    return true;
+  } catch {
+    return false;
   }
 }
 
