@@ -111,8 +111,14 @@ describe('a new version of the app', () => {
     const prompt = page.getByRole('status').filter({ hasText: 'A new version of Fieldbook is ready' });
     await prompt.waitFor();
 
+    // What the prompt says after the press, reported before the page goes away.
+    const said: string[] = [];
+    await page.exposeFunction('reportPrompt', (text: string) => said.push(text));
     // Press Reload and, in the same task, start 300 ms of fetches (the app's own manifest, uncached by query string).
     await page.evaluate(() => {
+      const region = document.querySelector('[data-update-prompt]')?.parentElement;
+      const report = (globalThis as unknown as { reportPrompt: (t: string) => void }).reportPrompt;
+      if (region) new MutationObserver(() => report(region.textContent?.trim() ?? '')).observe(region, { subtree: true, childList: true, characterData: true });
       document.querySelector<HTMLButtonElement>('[data-update-prompt] button.reload')?.click();
       const end = performance.now() + 300;
       const fetchAgain = (): void => {
@@ -131,6 +137,8 @@ describe('a new version of the app', () => {
         }))
         .catch(() => null); // the page is between documents
     await expect.poll(state, { timeout: 30_000, interval: 500 }).toEqual({ isOld: false, waiting: null });
+    // The press was acknowledged at once, while the new version took over.
+    expect(said.some((t) => t.startsWith('Updating Fieldbook…'))).toBe(true);
     await page.locator('[data-app-ready]').waitFor({ state: 'attached' });
     await waitForServiceWorker(page);
     await expect.poll(() => prompt.count()).toBe(0);

@@ -33,6 +33,8 @@ const MAX_RECOVERIES = 3;
 export class UpdateState {
   /** A new version is installed and waiting, or already took over from another tab and this page runs old code. */
   isUpdateReady = $state(false);
+  /** The user said yes and the page waits for the new version to take over (the prompt says so). */
+  isApplying = $state(false);
   #holds = $state.raw<readonly Hold[]>([]);
   #nextHold = 1;
   #wb: Workbox | null = null;
@@ -132,6 +134,7 @@ export class UpdateState {
     if (this.isBusy || !this.isUpdateReady) return false;
     this.#isReloadWanted = true;
     if (this.#registration?.waiting && this.#wb) {
+      this.isApplying = true;
       this.#askForTakeover();
     } else {
       this.#reloadIfWanted(); // the new version already controls this page (another tab activated it)
@@ -161,6 +164,7 @@ export class UpdateState {
     const recoveries = Number(readSession(RECOVERY_KEY) ?? 0);
     if (recoveries >= MAX_RECOVERIES) {
       writeSession(RECOVERY_KEY, null);
+      this.isApplying = false;
       console.warn('Fieldbook: the new version did not take over; it will when every Fieldbook tab is closed');
       return;
     }
@@ -177,6 +181,7 @@ export class UpdateState {
       return;
     }
     this.isUpdateReady = true;
+    this.isApplying = true;
     this.#isReloadWanted = true;
     this.#askForTakeover();
   }
