@@ -37,18 +37,24 @@ describe('a new version of the app', () => {
     return page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting));
   }
 
-  it('waits for the user to reload, then runs the new version', async () => {
+  /**
+   * A page running the current version (marked in its window, so a reload shows), then a new sw.js found and the
+   * prompt shown. Any byte change to sw.js is a new version for the browser.
+   */
+  async function pageWithNewVersion(version: string) {
     const page = await freshApp(await context.newPage(), server.url);
     const errors = trackErrors(page);
     await waitForServiceWorker(page);
     await page.evaluate(() => Object.assign(window, { fieldbookBeforeUpdate: true }));
-
-    // Any byte change to sw.js is a new version for the browser.
-    appendFileSync(join(buildDir, 'sw.js'), '\n// the next version\n');
+    appendFileSync(join(buildDir, 'sw.js'), `\n// ${version}\n`);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-
     const prompt = page.getByRole('status').filter({ hasText: 'A new version of Fieldbook is ready' });
     await prompt.waitFor();
+    return { page, errors, prompt };
+  }
+
+  it('waits for the user to reload, then runs the new version', async () => {
+    const { page, errors, prompt } = await pageWithNewVersion('the next version');
     // The new worker waits rather than taking over the running page by itself.
     expect(await waitingWorker(page)).toBe(true);
     expect(await page.evaluate(() => 'fieldbookBeforeUpdate' in window)).toBe(true);
@@ -102,14 +108,7 @@ describe('a new version of the app', () => {
   it('still reaches the new version when the page fetches while the new worker takes over', async () => {
     // Chromium parks the new worker in "installed" when fetches reach the old one as it is being stopped; asking again
     // does nothing then (reproduced with this burst: 3 of 3 stuck for over 40 s before the page learnt to recover).
-    const page = await freshApp(await context.newPage(), server.url);
-    const errors = trackErrors(page);
-    await waitForServiceWorker(page);
-    await page.evaluate(() => Object.assign(window, { fieldbookBeforeUpdate: true }));
-    appendFileSync(join(buildDir, 'sw.js'), '\n// a version updated under load\n');
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-    const prompt = page.getByRole('status').filter({ hasText: 'A new version of Fieldbook is ready' });
-    await prompt.waitFor();
+    const { page, errors, prompt } = await pageWithNewVersion('a version updated under load');
 
     // What the prompt says after the press, reported before the page goes away.
     const said: string[] = [];
