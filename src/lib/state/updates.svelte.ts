@@ -160,8 +160,13 @@ export class UpdateState {
   /** The new worker did not take control in time: reload (still the old version) and ask again from the new page. */
   #recoverParkedUpdate(): void {
     // A hold taken since the press wins: the prompt comes back when it is released, and the user can press again.
-    if (!this.#isAwaitingControl || !this.#registration?.waiting || this.isBusy) return;
-    const recoveries = Number(readSession(RECOVERY_KEY) ?? 0);
+    if (!this.#isAwaitingControl || !this.#registration?.waiting) return;
+    if (this.isBusy) {
+      this.isApplying = false; // nothing pending any more: the prompt says "ready" again once the hold is released
+      return;
+    }
+    // A value that is not a count (written by hand) counts as none, so the limit still applies.
+    const recoveries = Number.parseInt(readSession(RECOVERY_KEY) ?? '', 10) || 0;
     if (recoveries >= MAX_RECOVERIES) {
       writeSession(RECOVERY_KEY, null);
       this.isApplying = false;
@@ -169,7 +174,10 @@ export class UpdateState {
       return;
     }
     // Without session storage the new page would not know to ask again: no reload then, the prompt stays.
-    if (!writeSession(RECOVERY_KEY, String(recoveries + 1))) return;
+    if (!writeSession(RECOVERY_KEY, String(recoveries + 1))) {
+      this.isApplying = false;
+      return;
+    }
     this.#reload();
   }
 
